@@ -1,0 +1,109 @@
+namespace FedSharp.Testing;
+
+/// <summary>
+/// A <see cref="TimeProvider"/> whose clock moves only when a test calls <see cref="Advance"/>. Timers created
+/// through it fire, in due-time order, during <see cref="Advance"/>, on the calling thread.
+/// </summary>
+public sealed class ManualTimeProvider : TimeProvider
+{
+    private readonly object _gate = new();
+    private readonly List<ManualTimer> _timers = [];
+    private DateTimeOffset _now;
+
+    /// <summary>Starts the clock at <paramref name="start"/>, or 2026-01-01T00:00:00Z.</summary>
+    public ManualTimeProvider(DateTimeOffset? start = null) => _now = start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <inheritdoc />
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_gate)
+        {
+            return _now;
+        }
+    }
+
+    /// <inheritdoc />
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    /// <inheritdoc />
+    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+
+    /// <summary>Moves the clock forward, firing every timer that falls due on the way, in order.</summary>
+    public void Advance(TimeSpan delta)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
+        DateTimeOffset target;
+        lock (_gate)
+        {
+            target = _now + delta;
+        }
+
+        while (true)
+        {
+            ManualTimer? next;
+            lock (_gate)
+            {
+                next = _timers.Where(t => t.DueAt is { } due && due <= target).OrderBy(t => t.DueAt).FirstOrDefault();
+                if (next is null)
+                {
+                    _now = target;
+                    return;
+                }
+
+                _now = next.DueAt!.Value;
+                next.DueAt = next.Period > TimeSpan.Zero ? _now + next.Period : null;
+            }
+
+            next.Fire();
+        }
+    }
+
+    /// <inheritdoc />
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ManualTimer(this, callback, state);
+        timer.Change(dueTime, period);
+        lock (_gate)
+        {
+            _timers.Add(timer);
+        }
+
+        return timer;
+    }
+
+    private void Remove(ManualTimer timer)
+    {
+        lock (_gate)
+        {
+            _timers.Remove(timer);
+        }
+    }
+
+    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    {
+        public DateTimeOffset? DueAt { get; set; }
+
+        public TimeSpan Period { get; private set; }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (owner._gate)
+            {
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
+                Period = period == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : period;
+            }
+
+            return true;
+        }
+
+        public void Fire() => callback(state);
+
+        public void Dispose() => owner.Remove(this);
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
