@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace FedSharp.Learning.Data;
 
 /// <summary>
-/// Reads a LEAF data file (Caldas et al. 2018; FEMNIST, Shakespeare-free image/vector tasks, FedProx's Synthetic):
+/// Reads a LEAF data file (Caldas et al. 2018) of fixed-size float samples, such as FEMNIST or FedProx's Synthetic:
 /// <c>{"users": [ids], "num_samples": [counts], "hierarchies": [...optional], "user_data": {"id": {"x": [[features]],
 /// "y": [labels]}}}</c>. The file is parsed in one streaming pass (no document tree); the result keeps the users'
 /// natural partition. Properties may come in any order; unknown properties are skipped.

@@ -51,6 +51,47 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
+    public void ScalePixels_EveryLengthUpTo300_MatchesScalarTwinBitForBit()
+    {
+        // Arrange
+        var random = new Random(21);
+        for (int length = 0; length <= 300; length++)
+        {
+            byte[] pixels = new byte[length];
+            random.NextBytes(pixels);
+            if (length >= 2)
+            {
+                pixels[0] = 0;
+                pixels[^1] = 255;
+            }
+
+            var vectorised = new float[length];
+            var scalar = new float[length];
+
+            // Act
+            IdxFile.ScalePixels(pixels, vectorised);
+            IdxFile.ScalePixelsScalar(pixels, scalar);
+
+            // Assert
+            Assert.Equal(scalar, vectorised);
+        }
+    }
+
+    [Fact]
+    public void ScalePixelsScalar_AllByteValues_EqualsDivisionBy255()
+    {
+        // Arrange
+        byte[] pixels = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var scaled = new float[256];
+
+        // Act
+        IdxFile.ScalePixelsScalar(pixels, scaled);
+
+        // Assert
+        Assert.Equal(Enumerable.Range(0, 256).Select(i => i / 255f), scaled);
+    }
+
+    [Fact]
     public void Load_MissingImagesFile_ThrowsNamingPathAndFix()
     {
         // Arrange
