@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FedSharp.Learning.Data;
+using FedSharp.Learning.Data.Partitioning;
 
 namespace FedSharp.Learning.Tests.Data;
 
@@ -29,6 +30,23 @@ public sealed class LeafJsonReaderTests : IDisposable
         Assert.Equal([3, 1, 2], data.Samples.Labels.ToArray());
         Assert.Equal([0f, 0.5f, 1f, 0.25f], data.ForUser("f_0").GetSample(0).ToArray());
         Assert.Equal([0.125f, 0f, 0f, 0.75f], data.ForUser(1).GetSample(0).ToArray());
+    }
+
+    [Fact]
+    public void Read_ThenNaturalPartition_EachClientIsOneWriter()
+    {
+        // Arrange
+        string path = Write("""{"users": ["w1", "w2", "w3"], "num_samples": [1, 2, 1], "user_data": {"w1": {"x": [[1]], "y": [0]}, "w2": {"x": [[2], [3]], "y": [1, 0]}, "w3": {"x": [[4]], "y": [1]}}}""");
+        UserPartitionedDataset data = LeafJsonReader.Read(path, [1], 2);
+
+        // Act
+        DataPartition partition = PartitionerFactory.Create("natural", data).Partition(data.Samples.Labels, 2, 3, new Random(1));
+        LabeledDataset[] clients = partition.Split(data.Samples);
+
+        // Assert
+        Assert.Equal([1f], clients[0].Features.ToArray());
+        Assert.Equal([2f, 3f], clients[1].Features.ToArray());
+        Assert.Equal([4f], clients[2].Features.ToArray());
     }
 
     [Fact]
