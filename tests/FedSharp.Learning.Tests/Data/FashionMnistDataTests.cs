@@ -40,25 +40,36 @@ public sealed class FashionMnistDataTests(ITestOutputHelper output)
             "The full Fashion-MNIST is required by this test and CI installs it: run `sudo apt-get install dataset-fashion-mnist` "
             + $"(files in {DatasetLocatorOptions.FashionMnistSystemDirectory}).\n{result.DescribeNotFound()}");
 
-        // Act: the best of up to three loads, since the machine is shared with other builds.
+        // Act: the 2 s budget is checked on process CPU time, best of up to three loads, because wall time on a
+        // machine shared with other builds measures the neighbours, not the decoder; wall time is printed too.
         LabeledDataset train = result.Location!.LoadTrain();
-        TimeSpan trainLoad = TimeSpan.MaxValue;
-        for (int attempt = 0; attempt < 3 && trainLoad >= TimeSpan.FromSeconds(2); attempt++)
+        TimeSpan cpu = TimeSpan.MaxValue;
+        TimeSpan wall = TimeSpan.MaxValue;
+        for (int attempt = 0; attempt < 3 && cpu >= TimeSpan.FromSeconds(2); attempt++)
         {
+            TimeSpan cpuBefore = ProcessCpuTime();
             var clock = Stopwatch.StartNew();
             train = result.Location.LoadTrain();
-            trainLoad = clock.Elapsed < trainLoad ? clock.Elapsed : trainLoad;
+            wall = clock.Elapsed < wall ? clock.Elapsed : wall;
+            TimeSpan cpuUsed = ProcessCpuTime() - cpuBefore;
+            cpu = cpuUsed < cpu ? cpuUsed : cpu;
         }
 
         LabeledDataset test = result.Location.LoadTest();
-        output.WriteLine($"Loaded {train.Count} training images from {result.Location.TrainImagesPath} in {trainLoad.TotalMilliseconds:F0} ms (best of up to 3).");
+        output.WriteLine($"Loaded {train.Count} training images from {result.Location.TrainImagesPath}: best CPU time {cpu.TotalMilliseconds:F0} ms, best wall time {wall.TotalMilliseconds:F0} ms.");
 
         // Assert
         Assert.Equal(60_000, train.Count);
         Assert.Equal(10_000, test.Count);
         Assert.Equal(Enumerable.Repeat(6000, 10), CountPerClass(train));
         Assert.Equal(Enumerable.Repeat(1000, 10), CountPerClass(test));
-        Assert.True(trainLoad < TimeSpan.FromSeconds(2), $"Loading 60,000 training images took {trainLoad.TotalMilliseconds:F0} ms; it must stay under 2 s.");
+        Assert.True(cpu < TimeSpan.FromSeconds(2), $"Loading 60,000 training images took {cpu.TotalMilliseconds:F0} ms of CPU time; it must stay under 2 s.");
+    }
+
+    private static TimeSpan ProcessCpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static int[] CountPerClass(LabeledDataset dataset)
