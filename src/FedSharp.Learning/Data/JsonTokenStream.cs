@@ -195,6 +195,13 @@ internal sealed class JsonTokenStream : IDisposable
             _finalBlock = true;
         }
 
+        bool firstFill = _bufferOffset == 0 && _end == 0;
         _end += read;
+
+        // Utf8JsonReader rejects a byte-order mark, which some Windows tools write at the start of a UTF-8 file.
+        if (firstFill && _buffer.AsSpan(0, _end).StartsWith("\uFEFF"u8))
+        {
+            _start = 3;
+        }
     }
 }

@@ -106,6 +106,21 @@ public sealed class LeafJsonReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_FileWithByteOrderMark_ReadsData()
+    {
+        // Arrange
+        string path = _directory.File("bom.json");
+        File.WriteAllText(path, """{"users": ["a"], "num_samples": [1], "user_data": {"a": {"x": [[0.5]], "y": [1]}}}""", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        // Act
+        UserPartitionedDataset data = LeafJsonReader.Read(path, [1], 2);
+
+        // Assert
+        Assert.Equal(0xEF, File.ReadAllBytes(path)[0]);
+        Assert.Equal([0.5f], data.Samples.Features.ToArray());
+    }
+
+    [Fact]
     public void Read_TruncatedJson_ThrowsNamingTheFile()
     {
         // Arrange
