@@ -7,7 +7,8 @@ namespace FedSharp.Learning.Data;
 /// Reads JSON tokens from a stream through a refilled buffer, so that a file of hundreds of megabytes is parsed
 /// in one pass without holding it or a document tree in memory. <see cref="Utf8JsonReader"/> is a ref struct that
 /// cannot live across buffer refills, so each <see cref="Read"/> makes a fresh reader from the saved
-/// <see cref="JsonReaderState"/> and copies out the token's value.
+/// <see cref="JsonReaderState"/> and copies out the token's value. Its error messages are phrased for
+/// <see cref="LeafJsonReader"/>, its only user.
 /// </summary>
 internal sealed class JsonTokenStream : IDisposable
 {
