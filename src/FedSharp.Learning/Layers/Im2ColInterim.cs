@@ -1,3 +1,5 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
 namespace FedSharp.Learning.Layers;
 
 /// <summary>
@@ -54,6 +56,16 @@ internal static class Im2ColInterim
                         }
 
                         ReadOnlySpan<float> inRow = plane.Slice(iy * width, width);
+                        if (strideWidth == 1)
+                        {
+                            // Stride 1 reads a contiguous run of the input row; only the padded ends are zeros.
+                            (int first, int end) = ValidRange(outWidth, width, paddingWidth, kx);
+                            outRow[..first].Clear();
+                            inRow.Slice(first - paddingWidth + kx, end - first).CopyTo(outRow[first..]);
+                            outRow[end..].Clear();
+                            continue;
+                        }
+
                         for (int ox = 0; ox < outWidth; ox++)
                         {
                             int ix = ox * strideWidth - paddingWidth + kx;
@@ -97,6 +109,14 @@ internal static class Im2ColInterim
 
                         Span<float> inRow = plane.Slice(iy * width, width);
                         ReadOnlySpan<float> outRow = source.Slice(oy * outWidth, outWidth);
+                        if (strideWidth == 1)
+                        {
+                            (int first, int end) = ValidRange(outWidth, width, paddingWidth, kx);
+                            Span<float> target = inRow.Slice(first - paddingWidth + kx, end - first);
+                            TensorPrimitives.Add(target, outRow[first..end], target);
+                            continue;
+                        }
+
                         for (int ox = 0; ox < outWidth; ox++)
                         {
                             int ix = ox * strideWidth - paddingWidth + kx;
@@ -109,6 +129,14 @@ internal static class Im2ColInterim
                 }
             }
         }
+    }
+
+    // The output columns [first, end) whose input column ox − padding + kx lies inside [0, width), for stride 1.
+    private static (int First, int End) ValidRange(int outWidth, int width, int padding, int kx)
+    {
+        int first = Math.Clamp(padding - kx, 0, outWidth);
+        int end = Math.Clamp(width + padding - kx, first, outWidth);
+        return (first, end);
     }
 
     private static void Validate(

@@ -47,6 +47,61 @@ public sealed class MaxPool2dTests
         GradientCheck.Assert(new MaxPool2d(kernel, stride), [C, H, W], Batch, input, seed: 13);
     }
 
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(5, 11)]
+    [InlineData(8, 8)]
+    [InlineData(24, 24)]
+    [InlineData(6, 17)]
+    public void Backward_TwoByTwoWithTies_RoutesToFirstMaximumInRowMajorOrder(int height, int width)
+    {
+        // Values from {0, 1, 2} tie often, as after a ReLU; the reference scans each window row by row and keeps the
+        // first strict maximum, which is where PyTorch sends the gradient.
+        const int Batch = 2, C = 3;
+        var random = new Random(height * 31 + width);
+        float[] input = Enumerable.Range(0, Batch * C * height * width).Select(_ => (float)random.Next(3)).ToArray();
+        var layer = new MaxPool2d(2);
+        layer.Bind([C, height, width]);
+        layer.Reserve(Batch);
+        int outH = height / 2, outW = width / 2;
+        float[] outputGradient = Enumerable.Range(1, Batch * C * outH * outW).Select(i => (float)i).ToArray();
+
+        float[] y = layer.Forward(new Tensor(input, Batch, C, height, width), Batch, training: true).ReadOnlySpan[..outputGradient.Length].ToArray();
+        float[] dx = layer.Backward(new Tensor(outputGradient, Batch, C, outH, outW), Batch)!.ReadOnlySpan.ToArray();
+
+        float[] expectedY = new float[y.Length];
+        float[] expectedDx = new float[input.Length];
+        for (int plane = 0, o = 0; plane < Batch * C; plane++)
+        {
+            for (int oy = 0; oy < outH; oy++)
+            {
+                for (int ox = 0; ox < outW; ox++, o++)
+                {
+                    int best = plane * height * width + 2 * oy * width + 2 * ox;
+                    foreach (int candidate in new[] { best + 1, best + width, best + width + 1 })
+                    {
+                        best = input[candidate] > input[best] ? candidate : best;
+                    }
+
+                    expectedY[o] = input[best];
+                    expectedDx[best] += outputGradient[o];
+                }
+            }
+        }
+
+        Assert.Equal(expectedY, y);
+        Assert.Equal(expectedDx, dx);
+    }
+
+    [Fact]
+    public void Backward_TwoByTwoWideRows_MatchesFiniteDifferences()
+    {
+        var random = new Random(24);
+        float[] input = Enumerable.Range(0, 2 * 2 * 6 * 18).Select(i => i * 0.05f - 10f).OrderBy(_ => random.Next()).ToArray();
+
+        GradientCheck.Assert(new MaxPool2d(2), [2, 6, 18], 2, input, seed: 25);
+    }
+
     [Fact]
     public void Bind_InputSmallerThanKernel_Throws()
     {
