@@ -112,7 +112,9 @@ public sealed class Sequential
         Tensor? gradient = outputGradient;
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
-            gradient = _layers[i].Backward(gradient!, batchSize);
+            gradient = _layers[i].Backward(
+                gradient ?? throw new InvalidOperationException($"Layer {i + 1} ({_layers[i + 1].GetType().Name}) computes no input gradient, but layer {i} before it needs one; only the first layer may skip it."),
+                batchSize);
         }
     }
 

@@ -3,6 +3,7 @@ using FedSharp.Learning.Losses;
 using FedSharp.Learning.Models;
 using FedSharp.Learning.Optimizers;
 using FedSharp.Learning.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace FedSharp.Learning.Training;
 
@@ -151,7 +152,7 @@ public sealed class Trainer
             ReadOnlySpan<float> logits = _model.Forward(_input, batch, training: false).ReadOnlySpan;
             for (int i = 0; i < batch; i++)
             {
-                destination[start + i] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits.Slice(i * _classCount, _classCount));
+                destination[start + i] = TensorPrimitives.IndexOfMax(logits.Slice(i * _classCount, _classCount));
             }
         }
     }
