@@ -39,6 +39,15 @@ public sealed class Adam : IOptimizer
         }
     }
 
+    /// <summary>The step size η, for schedules that change it between steps; greater than 0.</summary>
+    public float LearningRate
+    {
+        get => _options.LearningRate;
+        set => _options.LearningRate = value > 0f && float.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), $"Adam learning rate {value} must be a finite number greater than 0.");
+    }
+
     /// <summary>Number of steps taken since construction or <see cref="Reset"/>; t in the bias corrections.</summary>
     public int StepCount => _step;
 

@@ -12,7 +12,7 @@ public sealed class Sgd : IOptimizer
 {
     private readonly Parameter[] _parameters;
     private readonly float[][] _momentumBuffers;
-    private readonly float _learningRate;
+    private float _learningRate;
     private readonly float _momentum;
     private readonly float _dampening;
     private readonly float _weightDecay;
@@ -36,6 +36,15 @@ public sealed class Sgd : IOptimizer
         {
             _momentumBuffers[i] = _momentum == 0f ? [] : new float[_parameters[i].Value.Length];
         }
+    }
+
+    /// <summary>The step size η, for schedules that change it between steps; greater than 0.</summary>
+    public float LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = value > 0f && float.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), $"SGD learning rate {value} must be a finite number greater than 0.");
     }
 
     /// <inheritdoc />

@@ -64,6 +64,9 @@ public sealed class SoftmaxCrossEntropyTests
         Assert.Equal(2, correct);
     }
 
+    internal static float MeanLoss(FedSharp.Learning.Tensors.Tensor logits, int[] labels, FedSharp.Learning.Tensors.Tensor gradient) =>
+        SoftmaxCrossEntropy.Compute(logits.ReadOnlySpan[..gradient.Length], labels, gradient.Dimension(1), gradient.Span);
+
     [Fact]
     public void Compute_LabelOutOfRange_ThrowsNamingRow()
     {

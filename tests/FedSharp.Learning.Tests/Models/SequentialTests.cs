@@ -92,6 +92,50 @@ public sealed class SequentialTests
     }
 
     [Fact]
+    public void Backward_ConvNetWithLoss_ParameterGradientsMatchFiniteDifferences()
+    {
+        var random = new Random(31);
+        var model = new Sequential(
+            [1, 6, 6],
+            new Conv2d("conv1", 1, 2, 3, random, padding: 1),
+            new ReLU(),
+            new MaxPool2d(2),
+            new Flatten(),
+            new Linear("fc1", 18, 4, random));
+        const int Batch = 3;
+        model.Reserve(Batch);
+        var input = new Tensor(Layers.GradientCheck.RandomValues(Batch * 36, 32), Batch, 1, 6, 6);
+        int[] labels = [0, 3, 1];
+        var logitsGradient = new Tensor(Batch, 4);
+        float Loss() => Losses.SoftmaxCrossEntropyTests.MeanLoss(model.Forward(input, Batch, training: true), labels, logitsGradient);
+
+        Loss();
+        model.Backward(logitsGradient, Batch);
+        float[][] analytic = model.Parameters.Select(p => p.Gradient.ReadOnlySpan.ToArray()).ToArray();
+
+        const float Epsilon = 1e-3f;
+        for (int p = 0; p < model.Parameters.Count; p++)
+        {
+            Span<float> values = model.Parameters[p].Value.Span;
+            for (int i = 0; i < values.Length; i++)
+            {
+                float original = values[i];
+                values[i] = original + Epsilon;
+                double plus = Loss();
+                values[i] = original - Epsilon;
+                double minus = Loss();
+                values[i] = original;
+                double numeric = (plus - minus) / (2 * Epsilon);
+                Assert.True(
+                    Math.Abs(analytic[p][i] - numeric) <= 1e-3 + 2e-2 * Math.Abs(numeric),
+                    $"{model.Parameters[p].Name}[{i}]: backward {analytic[p][i]}, finite differences {numeric}");
+            }
+        }
+
+        Assert.Contains(analytic[0], g => Math.Abs(g) > 1e-3);
+    }
+
+    [Fact]
     public void Backward_FirstLayer_ComputesNoInputGradient()
     {
         Sequential model = ModelZoo.Create(ModelZoo.SimpleCnn, 1);

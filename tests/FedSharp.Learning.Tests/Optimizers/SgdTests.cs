@@ -79,6 +79,21 @@ public sealed class SgdTests
     }
 
     [Fact]
+    public void LearningRate_ChangedBetweenSteps_UsesNewRate()
+    {
+        // θ1 = 1 − 0.1·1 = 0.9; θ2 = 0.9 − 0.5·1 = 0.4.
+        Parameter p = Scalar(1f);
+        var sgd = new Sgd([p], new SgdOptions { LearningRate = 0.1f });
+        Run(sgd, p, 1, _ => 1f);
+
+        sgd.LearningRate = 0.5f;
+        float[] trajectory = Run(sgd, p, 1, _ => 1f);
+
+        Assert.Equal(0.4f, trajectory[0], 6);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sgd.LearningRate = 0f);
+    }
+
+    [Fact]
     public void Validate_NesterovWithoutMomentum_ThrowsWithFix()
     {
         var error = Assert.Throws<ArgumentException>(() => new Sgd([], new SgdOptions { Nesterov = true }));
