@@ -10,8 +10,8 @@ namespace FedSharp.Learning.Layers;
 /// </summary>
 /// <remarks>
 /// Layout: the columns hold K = in·k·k rows of N = batch·outH·outW entries, image b at column offset b·outH·outW.
-/// Forward computes P = W[out, K] · columns[K, N], then scatters P[out, b·HW + i] into NCHW adding the bias.
-/// Backward gathers d(out) back into P's layout, so dW = P · columnsᵀ and d(columns) = Wᵀ · P; col2im turns the
+/// Forward computes P = W[out, K] · columns[K, N], then scatters P[out, b·HW + i] into NCHW adding the bias (and
+/// applying a fused activation). Backward gathers d(out) back into P's layout (masked by a fused ReLU), so dW = P · columnsᵀ and d(columns) = Wᵀ · P; col2im turns the
 /// latter into the input gradient. d(columns) overwrites the columns, which backward no longer needs by then.
 /// </remarks>
 public sealed class Conv2d : Layer
@@ -38,8 +38,16 @@ public sealed class Conv2d : Layer
     /// <param name="stride">The step between receptive fields, at least 1; default 1.</param>
     /// <param name="padding">Zeros added on each side of H and W; default 0 ("valid").</param>
     /// <param name="hasBias">Whether the layer adds a learned bias per output channel; default true as in PyTorch.</param>
-    public Conv2d(string name, int inChannels, int outChannels, int kernelSize, Random random, int stride = 1, int padding = 0, bool hasBias = true)
+    /// <param name="activation">The function fused into the output; default <see cref="Activation.Identity"/>.</param>
+    public Conv2d(
+        string name, int inChannels, int outChannels, int kernelSize, Random random,
+        int stride = 1, int padding = 0, bool hasBias = true, Activation activation = Activation.Identity)
     {
+        if (!Enum.IsDefined(activation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(activation), $"Activation {activation} of {name} is not one of {string.Join(", ", Enum.GetNames<Activation>())}.");
+        }
+
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outChannels, 1);
@@ -52,6 +60,7 @@ public sealed class Conv2d : Layer
         KernelSize = kernelSize;
         Stride = stride;
         Padding = padding;
+        Activation = activation;
         _patchSize = inChannels * kernelSize * kernelSize;
         _weight = new Parameter(name + ".weight", outChannels, inChannels, kernelSize, kernelSize);
         _bias = hasBias ? new Parameter(name + ".bias", outChannels) : null;
@@ -73,6 +82,9 @@ public sealed class Conv2d : Layer
 
     /// <summary>Zeros added on each side of H and W.</summary>
     public int Padding { get; }
+
+    /// <summary>The function fused into the output.</summary>
+    public Activation Activation { get; }
 
     /// <summary>The weight [out, in, k, k].</summary>
     public Parameter Weight => _weight;
@@ -138,9 +150,12 @@ public sealed class Conv2d : Layer
             float channelBias = bias.IsEmpty ? 0f : bias[oc];
             for (int b = 0; b < batchSize; b++)
             {
-                TensorPrimitives.Add(
-                    product.Slice(oc * n + b * positions, positions), channelBias,
-                    y.Slice((b * OutChannels + oc) * positions, positions));
+                Span<float> destination = y.Slice((b * OutChannels + oc) * positions, positions);
+                TensorPrimitives.Add(product.Slice(oc * n + b * positions, positions), channelBias, destination);
+                if (Activation == Activation.ReLU)
+                {
+                    TensorPrimitives.Max(destination, 0f, destination);
+                }
             }
         }
 
@@ -153,12 +168,22 @@ public sealed class Conv2d : Layer
         int positions = _outHeight * _outWidth;
         int n = batchSize * positions;
         ReadOnlySpan<float> dy = outputGradient.ReadOnlySpan;
+        ReadOnlySpan<float> y = _output.ReadOnlySpan;
         Span<float> product = _product.Span;
         for (int oc = 0; oc < OutChannels; oc++)
         {
             for (int b = 0; b < batchSize; b++)
             {
-                dy.Slice((b * OutChannels + oc) * positions, positions).CopyTo(product.Slice(oc * n + b * positions, positions));
+                int sample = (b * OutChannels + oc) * positions;
+                Span<float> destination = product.Slice(oc * n + b * positions, positions);
+                if (Activation == Activation.ReLU)
+                {
+                    ReLU.Mask(y.Slice(sample, positions), dy.Slice(sample, positions), destination);
+                }
+                else
+                {
+                    dy.Slice(sample, positions).CopyTo(destination);
+                }
             }
         }
 

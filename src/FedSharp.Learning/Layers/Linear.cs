@@ -15,6 +15,7 @@ public sealed class Linear : Layer
     private readonly Parameter[] _parameters;
     private Tensor _output = new(0);
     private Tensor _inputGradient = new(0);
+    private Tensor _maskedGradient = new(0);
     private Tensor? _input;
 
     /// <summary>Creates the layer with PyTorch's default initialisation drawn from <paramref name="random"/>.</summary>
@@ -22,14 +23,21 @@ public sealed class Linear : Layer
     /// <param name="inFeatures">Values per input sample.</param>
     /// <param name="outFeatures">Values per output sample.</param>
     /// <param name="random">The source of the initial weights; draws weight then bias.</param>
-    public Linear(string name, int inFeatures, int outFeatures, Random random)
+    /// <param name="activation">The function fused into the output; default <see cref="Activation.Identity"/>.</param>
+    public Linear(string name, int inFeatures, int outFeatures, Random random, Activation activation = Activation.Identity)
     {
+        if (!Enum.IsDefined(activation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(activation), $"Activation {activation} of {name} is not one of {string.Join(", ", Enum.GetNames<Activation>())}.");
+        }
+
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(inFeatures, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outFeatures, 1);
         ArgumentNullException.ThrowIfNull(random);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
+        Activation = activation;
         _weight = new Parameter(name + ".weight", outFeatures, inFeatures);
         _bias = new Parameter(name + ".bias", outFeatures);
         _parameters = [_weight, _bias];
@@ -41,6 +49,9 @@ public sealed class Linear : Layer
 
     /// <summary>Values per output sample.</summary>
     public int OutFeatures { get; }
+
+    /// <summary>The function fused into the output.</summary>
+    public Activation Activation { get; }
 
     /// <summary>The weight [out, in].</summary>
     public Parameter Weight => _weight;
@@ -69,6 +80,7 @@ public sealed class Linear : Layer
     {
         _output = new Tensor(batchCapacity, OutFeatures);
         _inputGradient = ComputesInputGradient ? new Tensor(batchCapacity, InFeatures) : new Tensor(0);
+        _maskedGradient = Activation == Activation.ReLU ? new Tensor(batchCapacity, OutFeatures) : new Tensor(0);
     }
 
     /// <inheritdoc />
@@ -87,6 +99,11 @@ public sealed class Linear : Layer
         Gemm.Multiply(
             transposeA: false, transposeB: true, batchSize, OutFeatures, InFeatures,
             input.ReadOnlySpan, InFeatures, _weight.Value.ReadOnlySpan, InFeatures, 1f, y, OutFeatures);
+        if (Activation == Activation.ReLU)
+        {
+            TensorPrimitives.Max(y, 0f, y);
+        }
+
         return _output;
     }
 
@@ -94,6 +111,12 @@ public sealed class Linear : Layer
     protected override Tensor? BackwardCore(Tensor outputGradient, int batchSize)
     {
         ReadOnlySpan<float> dy = outputGradient.ReadOnlySpan[..(batchSize * OutFeatures)];
+        if (Activation == Activation.ReLU)
+        {
+            Span<float> masked = _maskedGradient.Span[..dy.Length];
+            ReLU.Mask(_output.ReadOnlySpan[..dy.Length], dy, masked);
+            dy = masked;
+        }
 
         // dW[out, in] = dYᵀ · X
         Gemm.Multiply(

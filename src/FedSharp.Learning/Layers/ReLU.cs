@@ -42,7 +42,8 @@ public sealed class ReLU : Layer
     }
 
     // destination[i] = output[i] > 0 ? gradient[i] : 0. The gradient at exactly 0 is taken as 0, as in PyTorch.
-    private static void Mask(ReadOnlySpan<float> output, ReadOnlySpan<float> gradient, Span<float> destination)
+    // Shared with the layers that fuse the activation, so both paths give bit-identical gradients.
+    internal static void Mask(ReadOnlySpan<float> output, ReadOnlySpan<float> gradient, Span<float> destination)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated)
