@@ -10,9 +10,10 @@ namespace FedSharp.Learning.Layers;
 /// </summary>
 /// <remarks>
 /// Layout: the columns hold K = in·k·k rows of N = batch·outH·outW entries, image b at column offset b·outH·outW.
-/// Forward computes P = W[out, K] · columns[K, N], then scatters P[out, b·HW + i] into NCHW adding the bias (and
-/// applying a fused activation). Backward gathers d(out) back into P's layout (masked by a fused ReLU), so dW = P · columnsᵀ and d(columns) = Wᵀ · P; col2im turns the
-/// latter into the input gradient. d(columns) overwrites the columns, which backward no longer needs by then.
+/// Forward computes P = W[out, K] · columns[K, N], then scatters P[out, b·HW + i] into NCHW adding the bias and
+/// applying the fused activation. Backward gathers d(out), masked by a fused ReLU, back into P's layout, so
+/// dW = P · columnsᵀ and d(columns) = Wᵀ · P; col2im turns the latter into the input gradient. d(columns) overwrites
+/// the columns, which backward no longer needs by then.
 /// </remarks>
 public sealed class Conv2d : Layer
 {
