@@ -1,8 +1,17 @@
+using System.CommandLine;
+using FedSharp.Cli.Commands;
+
 namespace FedSharp.Cli;
 
 /// <summary>The entry point of the <c>fedsharp</c> command.</summary>
 public static class Program
 {
     /// <summary>Parses the command line and runs the chosen command.</summary>
-    public static int Main(string[] args) => args.Length == 0 ? 0 : 1;
+    public static Task<int> Main(string[] args) => CreateRootCommand().Parse(args).InvokeAsync();
+
+    internal static RootCommand CreateRootCommand() => new("FedSharp: federated learning for .NET")
+    {
+        TrainCommand.Create(),
+        BenchCommand.Create(),
+    };
 }

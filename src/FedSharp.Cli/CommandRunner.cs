@@ -1,0 +1,41 @@
+namespace FedSharp.Cli;
+
+/// <summary>
+/// Runs a command body under the command-line contract: exit code 0 on success; otherwise a one-line reason on
+/// stderr and a non-zero exit code, with no stack trace for faults the user can fix (bad input, missing files).
+/// </summary>
+internal static class CommandRunner
+{
+    public static async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("fedsharp: cancelled.");
+            return 130;
+        }
+        catch (Exception ex) when (IsUserFault(ex))
+        {
+            await Console.Error.WriteLineAsync($"fedsharp: {OneLine(ex.Message)}");
+            return 1;
+        }
+        catch (Exception ex)
+        {
+            await Console.Error.WriteLineAsync($"fedsharp: internal error: {OneLine(ex.Message)}");
+            await Console.Error.WriteLineAsync(ex.ToString());
+            return 70;
+        }
+    }
+
+    // Bad arguments, unreadable or corrupt files and bad configuration are the user's to fix: the message says how.
+    private static bool IsUserFault(Exception ex) =>
+        ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+            or UnauthorizedAccessException or FormatException
+        || ex.GetType().Name.EndsWith("FormatException", StringComparison.Ordinal)
+        || ex.GetType().Name.EndsWith("ConfigurationException", StringComparison.Ordinal);
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+}
