@@ -138,6 +138,16 @@ public class JobConfigurationTests
     }
 
     [Fact]
+    public void Parse_TopLevelKeyInsideASection_SuggestsTheTopLevel()
+    {
+        string yaml = Minimal + "\n  fl_iteration_num: 5\n";
+
+        ConfigurationError error = Assert.Single(ParseFails(yaml).Errors);
+
+        Assert.Equal("unknown key 'round.fl_iteration_num'; did you mean 'fl_iteration_num' (it belongs at the top level)?", error.Message);
+    }
+
+    [Fact]
     public void Parse_WrongType_NamesKeyLineValueAndExpectedType()
     {
         string yaml = Minimal.Replace("start_fl_job_threshold: 4", "start_fl_job_threshold: ten", StringComparison.Ordinal);
@@ -146,7 +156,7 @@ public class JobConfigurationTests
 
         Assert.Equal("round.start_fl_job_threshold", error.KeyPath);
         Assert.Equal(4, error.Line);
-        Assert.Equal("'round.start_fl_job_threshold' must be an integer ≥ 1 (at most 2147483647); got 'ten'", error.Message);
+        Assert.Equal("'round.start_fl_job_threshold' must be an integer in [1, 2147483647]; got 'ten'", error.Message);
     }
 
     [Fact]
@@ -176,7 +186,7 @@ public class JobConfigurationTests
 
         Assert.Equal("round.start_fl_job_threshold", error.KeyPath);
         Assert.Equal(3, error.Line);
-        Assert.Equal("required key 'round.start_fl_job_threshold' is missing; add it to section 'round': an integer ≥ 1 (at most 2147483647)", error.Message);
+        Assert.Equal("required key 'round.start_fl_job_threshold' is missing; add it to section 'round': an integer in [1, 2147483647]", error.Message);
     }
 
     [Fact]
@@ -247,6 +257,47 @@ public class JobConfigurationTests
         Assert.Equal(
             "'server_mode' is 'federated_learning'; it must be one of FEDERATED_LEARNING, HYBRID_TRAINING, CLOUD_TRAINING (did you mean 'FEDERATED_LEARNING'?)",
             error.Message);
+    }
+
+    [Fact]
+    public void Parse_TruncatedChoice_SuggestsTheFullValue()
+    {
+        string yaml = Minimal.Replace("FEDERATED_LEARNING", "FEDERATED", StringComparison.Ordinal);
+
+        ConfigurationError error = Assert.Single(ParseFails(yaml).Errors);
+
+        Assert.EndsWith("(did you mean 'FEDERATED_LEARNING'?)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, error.Line);
+    }
+
+    [Fact]
+    public void Parse_ListWhereANumberBelongs_IsAWrongType()
+    {
+        string yaml = Minimal + "\nclient:\n  client_learning_rate: [0.1]\n";
+
+        ConfigurationError error = Assert.Single(ParseFails(yaml).Errors);
+
+        Assert.Equal("'client.client_learning_rate' must be a number > 0; got a list", error.Message);
+        Assert.Equal(6, error.Line);
+    }
+
+    [Fact]
+    public void Parse_EmptyDocument_ReportsEveryRequiredKey()
+    {
+        ConfigurationException exception = ParseFails(string.Empty);
+
+        Assert.Equal(["fl_name", "server_mode", "round.start_fl_job_threshold"], exception.Errors.Select(e => e.KeyPath));
+    }
+
+    [Fact]
+    public void Parse_TwoDocuments_AreRejected()
+    {
+        string yaml = Minimal + "\n---\nfl_name: Other\n";
+
+        ConfigurationError error = Assert.Single(ParseFails(yaml).Errors);
+
+        Assert.Equal("the file holds more than one YAML document; keep only one (remove the extra '---')", error.Message);
+        Assert.Equal(6, error.Line);
     }
 
     [Theory]
@@ -438,7 +489,7 @@ public class JobConfigurationTests
         Assert.Equal(
             [
                 "<code>: 'round.update_model_ratio' is 0; it must be a number in (0, 1]",
-                "<code>: 'client.client_batch_size' is 0; it must be an integer ≥ 1 (at most 2147483647)",
+                "<code>: 'client.client_batch_size' is 0; it must be an integer in [1, 2147483647]",
             ],
             exception.Errors.Select(e => e.ToString()));
     }

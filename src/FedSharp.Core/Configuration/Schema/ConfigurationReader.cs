@@ -221,19 +221,24 @@ internal sealed partial class ConfigurationReader
     private static string UnknownKey(string path, string prefix, string name)
     {
         IReadOnlyList<string> siblings = ConfigurationSchema.ChildrenOf(prefix);
-        string? closest = KeySuggestion.Closest(name, siblings);
         string scope = prefix.Length == 0 ? "top-level keys" : $"keys of '{prefix}'";
+
+        // A known key written in the wrong section, e.g. 'update_model_ratio' at the top level.
+        ConfigurationKey? elsewhere = ConfigurationSchema.Keys.FirstOrDefault(k => k.Name == name);
+        if (elsewhere is not null)
+        {
+            string where = elsewhere.Section.Length == 0 ? "it belongs at the top level" : $"it belongs in section '{elsewhere.Section}'";
+            return $"unknown key '{path}'; did you mean '{elsewhere.Path}' ({where})?";
+        }
+
+        string? closest = KeySuggestion.Closest(name, siblings);
         if (closest is not null)
         {
             string suggestion = prefix.Length == 0 ? closest : $"{prefix}.{closest}";
             return $"unknown key '{path}'; did you mean '{suggestion}'? Valid {scope}: {string.Join(", ", siblings)}";
         }
 
-        // A known key written in the wrong section, e.g. 'update_model_ratio' at the top level.
-        string? elsewhere = ConfigurationSchema.Keys.FirstOrDefault(k => k.Name == name)?.Path;
-        return elsewhere is not null
-            ? $"unknown key '{path}'; did you mean '{elsewhere}' (it belongs in section '{elsewhere[..elsewhere.LastIndexOf('.')]}')?"
-            : $"unknown key '{path}'; valid {scope}: {string.Join(", ", siblings)}";
+        return $"unknown key '{path}'; valid {scope}: {string.Join(", ", siblings)}";
     }
 
     private static string UnknownOverride(string path)

@@ -11,7 +11,7 @@ internal sealed class IntegerKey(
     {
         get
         {
-            string range = max == int.MaxValue && min > 0 ? $"an integer ≥ {min} (at most {max})" : $"an integer in [{min}, {max}]";
+            string range = $"an integer in [{min}, {max}]";
             return unit.Length == 0 ? range : $"{range} {unit}";
         }
     }

@@ -3,7 +3,10 @@ namespace FedSharp.Core.Configuration.Schema;
 /// <summary>Finds the valid name closest to a misspelt one (Levenshtein distance, case-insensitive).</summary>
 internal static class KeySuggestion
 {
-    /// <summary>The closest candidate, or null when none is within a third of the name's length (at least 2 edits).</summary>
+    /// <summary>
+    /// The closest candidate, or null when none is within a third of the name's length (at least 2 edits) and none
+    /// starts with the given name.
+    /// </summary>
     public static string? Closest(string given, IEnumerable<string> candidates)
     {
         string? best = null;
@@ -11,6 +14,14 @@ internal static class KeySuggestion
         foreach (string candidate in candidates)
         {
             int distance = Distance(given.ToLowerInvariant(), candidate.ToLowerInvariant());
+
+            // A truncated name ('FEDERATED' for 'FEDERATED_LEARNING') is a likely meaning however long the missing
+            // part is.
+            if (given.Length >= 3 && candidate.StartsWith(given, StringComparison.OrdinalIgnoreCase))
+            {
+                distance = Math.Min(distance, 1);
+            }
+
             if (distance < bestDistance)
             {
                 best = candidate;
