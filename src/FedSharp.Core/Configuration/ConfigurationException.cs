@@ -27,9 +27,9 @@ public sealed class ConfigurationException : Exception
         Errors = [error];
     }
 
-    /// <summary>Creates the exception with a plain message.</summary>
+    /// <summary>Creates the exception without details.</summary>
     public ConfigurationException()
-        : this("<unknown>", [])
+        : this("The configuration is invalid.")
     {
     }
 

@@ -109,6 +109,51 @@ public sealed class JobConfiguration
     }
 
     /// <summary>
+    /// The FL plan a successful startFLJob hands to clients: mode, job name, iteration count, local epochs, batch size,
+    /// learning rate, aggregation and the cipher parameters of <c>encrypt</c>.
+    /// </summary>
+    /// <remarks>
+    /// Runtime state is left for the server to fill: <c>cipher.pw_params.prime</c> (the cluster's Shamir prime) and
+    /// <c>cipher.ds_params.signds_r_est</c> / <c>signds_is_reached</c> (SignDS's current estimate).
+    /// </remarks>
+    /// <returns>A new message; the caller may change it.</returns>
+    public FLPlan ToFLPlan() => new()
+    {
+        ServerMode = ServerMode,
+        FlName = FlName,
+        Iterations = FlIterationNum,
+        Epochs = Client.ClientEpochNum,
+        MiniBatch = Client.ClientBatchSize,
+        Lr = (float)Client.ClientLearningRate,
+        Aggregation = new Aggregation
+        {
+            Type = Aggregation.AggregationType,
+            IidRate = (float)Aggregation.IidRate,
+            TotalClientNum = Aggregation.TotalClientNum,
+        },
+        Cipher = new CipherPublicParams
+        {
+            EncryptType = Encrypt.EncryptTrainType,
+            PwParams = new PWParams { T = Encrypt.PwEncrypt.ReconstructSecretsThreshold },
+            DpParams = new DPParams
+            {
+                DpEps = (float)Encrypt.DpEncrypt.DpEps,
+                DpDelta = (float)Encrypt.DpEncrypt.DpDelta,
+                DpNormClip = (float)Encrypt.DpEncrypt.DpNormClip,
+            },
+            DsParams = new DSParams
+            {
+                SignK = (float)Encrypt.Signds.SignK,
+                SignEps = (float)Encrypt.Signds.SignEps,
+                SignThrRatio = (float)Encrypt.Signds.SignThrRatio,
+                SignGlobalLr = (float)Encrypt.Signds.SignGlobalLr,
+                SignDimOut = Encrypt.Signds.SignDimOut,
+            },
+            LaplaceEvalEps = (float)Encrypt.LaplaceEval.LaplaceEvalEps,
+        },
+    };
+
+    /// <summary>
     /// Checks a configuration built or changed in code: every value in range, required keys set, rules between keys.
     /// </summary>
     /// <exception cref="ConfigurationException">Lists every problem, with <c>&lt;code&gt;</c> as its source.</exception>

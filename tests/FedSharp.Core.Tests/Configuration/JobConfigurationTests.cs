@@ -505,6 +505,28 @@ public class JobConfigurationTests
     }
 
     [Fact]
+    public void ToFLPlan_LeNetExample_CarriesTheClientPlanAndCipherParameters()
+    {
+        JobConfiguration config = JobConfiguration.Load(LeNetExample.AssetPath, ["encrypt.encrypt_train_type=DP_ENCRYPT"]);
+
+        FLPlan plan = config.ToFLPlan();
+
+        Assert.Equal(ServerMode.FederatedLearning, plan.ServerMode);
+        Assert.Equal("Lenet", plan.FlName);
+        Assert.Equal(25, plan.Iterations);
+        Assert.Equal(20, plan.Epochs);
+        Assert.Equal(32, plan.MiniBatch);
+        Assert.Equal(0.01f, plan.Lr);
+        Assert.Equal(AggregationType.FedAvg, plan.Aggregation.Type);
+        Assert.Equal(EncryptType.DpEncrypt, plan.Cipher.EncryptType);
+        Assert.Equal(50f, plan.Cipher.DpParams.DpEps);
+        Assert.Equal(0.01f, plan.Cipher.DpParams.DpDelta);
+        Assert.Equal(1, plan.Cipher.PwParams.T);
+        Assert.Equal(0.6f, plan.Cipher.DsParams.SignThrRatio);
+        Assert.True(plan.Cipher.PwParams.Prime.IsEmpty);
+    }
+
+    [Fact]
     public void Load_MissingFile_NamesThePath()
     {
         string path = Path.Combine(AppContext.BaseDirectory, "no-such-job.yaml");
