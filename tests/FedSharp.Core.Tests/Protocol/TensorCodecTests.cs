@@ -273,6 +273,25 @@ public class TensorCodecTests
     }
 
     [Fact]
+    public void TryDecode_ModelWithMoreTensorsThanTheStackScratch_RoundTripsAndFindsMissing()
+    {
+        // Arrange: 300 tensors exceed the 256-entry stack scratch, so the heap path runs.
+        var model = new ModelParameters(Enumerable.Range(0, 300).Select(i => new ParameterTensor($"layer{i}.bias", [2], [i, -i])));
+        List<TensorData> received = Encoded(model);
+
+        // Act
+        bool ok = TensorCodec.TryDecode(received, model.ZerosLike(), out ModelParameters? decoded, out _);
+        received.RemoveAt(299);
+        TensorFault? fault = TensorCodec.Validate(received, model);
+
+        // Assert
+        Assert.True(ok);
+        Assert.Equal(new float[] { 299, -299 }, decoded!.Tensors[299].Values);
+        Assert.Equal(TensorFaultKind.MissingName, fault?.Kind);
+        Assert.Equal("layer299.bias", fault?.TensorName);
+    }
+
+    [Fact]
     public void DecodeInto_ValidUpdate_AllocatesNothing()
     {
         // Arrange
