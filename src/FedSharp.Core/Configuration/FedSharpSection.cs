@@ -1,0 +1,26 @@
+namespace FedSharp.Core.Configuration;
+
+/// <summary>The <c>fedsharp</c> section: FedSharp's own settings, absent from MindSpore's schema.</summary>
+public sealed class FedSharpSection
+{
+    /// <summary><c>fedsharp.checkpoint_dir</c>: directory of the per-iteration model checkpoints. Default <c>./fl_ckpt/</c>.</summary>
+    public string CheckpointDir { get; set; } = "./fl_ckpt/";
+
+    /// <summary><c>fedsharp.checkpoint_keep_count</c>: newest checkpoints kept, in [1, 1000]. Default 3.</summary>
+    public int CheckpointKeepCount { get; set; } = 3;
+
+    /// <summary><c>fedsharp.http_listen_address</c>: <c>host:port</c> the device endpoint listens on. Default <c>127.0.0.1:6666</c>.</summary>
+    public string HttpListenAddress { get; set; } = "127.0.0.1:6666";
+
+    /// <summary>
+    /// <c>fedsharp.max_request_body_bytes</c>: largest accepted request body; larger ones get HTTP 413. In
+    /// [1024, 2147483647]. Default 104857600 (100 MiB, MindSpore's limit).
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary><c>fedsharp.client_sampling</c>: <c>first_come</c> or <c>random</c>. Default first_come.</summary>
+    public ClientSamplingMode ClientSampling { get; set; } = ClientSamplingMode.FirstCome;
+
+    /// <summary><c>fedsharp.seed</c>: seed of the server's random generator (client sampling), in [0, 2147483647]. Default 0.</summary>
+    public int Seed { get; set; }
+}
