@@ -1,3 +1,6 @@
+using FedSharp.Core.Configuration;
+using FedSharp.Learning.Data;
+
 namespace FedSharp.Cli;
 
 /// <summary>
@@ -34,8 +37,7 @@ internal static class CommandRunner
     private static bool IsUserFault(Exception ex) =>
         ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
             or UnauthorizedAccessException or FormatException
-        || ex.GetType().Name.EndsWith("FormatException", StringComparison.Ordinal)
-        || ex.GetType().Name.EndsWith("ConfigurationException", StringComparison.Ordinal);
+            or DatasetNotFoundException or DatasetFormatException or ConfigurationException;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }
