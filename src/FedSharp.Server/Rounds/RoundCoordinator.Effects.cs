@@ -48,7 +48,18 @@ public sealed partial class RoundCoordinator
 
         // The state machine checked that the update's data size equals the one declared at startFLJob, so the
         // update's own DataSize is the weight the sum folds in.
-        await _updates.AddAsync([update], cancellationToken);
+        try
+        {
+            await _updates.AddAsync([update], cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Free the slot so the client can resend; a store that kept the update despite the fault skips the
+            // resend because adds are idempotent per client.
+            await CommitAndRunAsync(new UpdateAbandoned(update.ClientId, update.Iteration), null, CancellationToken.None);
+            throw;
+        }
+
         TrafficOf(update.Iteration).AddIn(update.PayloadBytes);
         RoundTransition transition = await CommitAndRunAsync(new UpdateAccumulated(update.ClientId, update.Iteration), null, cancellationToken);
         if (transition.State.Iteration != update.Iteration || transition.State.Status != InstanceStatus.Running)
@@ -62,18 +73,27 @@ public sealed partial class RoundCoordinator
     private async Task AggregateAsync(int iteration, CancellationToken cancellationToken)
     {
         RoundEvent result;
-        IterationAggregate? aggregate = await _updates.ReadAsync(iteration, cancellationToken);
-        PublishedModel current = await CurrentModelAsync(cancellationToken);
-        if (aggregate is null)
+        try
         {
-            result = new AggregationFailed(iteration, "the running sum is missing from the update store.");
+            IterationAggregate? aggregate = await _updates.ReadAsync(iteration, cancellationToken);
+            PublishedModel current = await CurrentModelAsync(cancellationToken);
+            if (aggregate is null)
+            {
+                result = new AggregationFailed(iteration, "the running sum is missing from the update store.");
+            }
+            else
+            {
+                TrainingAggregation aggregation = _strategy.AggregateTraining(aggregate, current);
+                result = aggregation.Succeeded
+                    ? await PublishAsync(iteration, aggregation.Parameters, cancellationToken)
+                    : new AggregationFailed(iteration, aggregation.FailureReason);
+            }
         }
-        else
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            TrainingAggregation aggregation = _strategy.AggregateTraining(aggregate, current);
-            result = aggregation.Succeeded
-                ? await PublishAsync(iteration, aggregation.Parameters, cancellationToken)
-                : new AggregationFailed(iteration, aggregation.FailureReason);
+            // Whatever broke, the iteration must end rather than sit in Aggregating until its global window: it
+            // fails, keeps the previous model, and the fault is its recorded reason.
+            result = new AggregationFailed(iteration, $"{ex.GetType().Name}: {ex.Message}");
         }
 
         await CommitAndRunAsync(result, null, cancellationToken);

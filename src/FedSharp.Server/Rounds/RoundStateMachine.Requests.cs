@@ -143,6 +143,23 @@ public sealed partial class RoundStateMachine
         return next;
     }
 
+    private static RoundState OnUpdateAbandoned(RoundState state, UpdateAbandoned abandoned)
+    {
+        if (state.Status != InstanceStatus.Running
+            || abandoned.Iteration != state.Iteration
+            || !state.Clients.TryGetValue(abandoned.ClientId, out ClientRegistration? registration)
+            || registration.Status != ParticipationStatus.Updating)
+        {
+            return state;
+        }
+
+        return state with
+        {
+            Clients = state.Clients.SetItem(abandoned.ClientId, registration with { Status = ParticipationStatus.Joined }),
+            UpdatesAccepted = state.UpdatesAccepted - 1,
+        };
+    }
+
     private RoundState OnAggregationCompleted(RoundState state, AggregationCompleted completed, DateTimeOffset now, List<RoundEffect> effects)
     {
         if (state.Status != InstanceStatus.Running || state.Phase != RoundPhase.Aggregating || completed.Iteration != state.Iteration)

@@ -95,6 +95,7 @@ public sealed partial class RoundStateMachine
             StartFlJobRequested e => OnStartFlJob(current, e, now, effects),
             UpdateModelRequested e => OnUpdateModel(current, e, now, effects),
             UpdateAccumulated e => (OnUpdateAccumulated(current, e, effects), null),
+            UpdateAbandoned e => (OnUpdateAbandoned(current, e), null),
             AggregationCompleted e => (OnAggregationCompleted(current, e, now, effects), null),
             AggregationFailed e => (OnAggregationFailed(current, e, now, effects), null),
             GetResultRequested e => (current, OnGetResult(current, e, now)),

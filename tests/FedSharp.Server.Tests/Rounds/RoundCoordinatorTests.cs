@@ -354,6 +354,42 @@ public sealed class RoundCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdateModelAsync_UpdateStoreFails_SystemErrorThenResendSucceeds()
+    {
+        RoundCoordinator coordinator = Create(Options(threshold: 1), updates: new FlakyUpdateStore(failingAdds: 1));
+        await coordinator.InitializeAsync(Models.Filled(0), CancellationToken.None);
+        await coordinator.StartFlJobAsync("a", 2, CancellationToken.None);
+
+        RoundReply failed = await coordinator.UpdateModelAsync(new ClientUpdate("a", 1, Models.Filled(5), 2), CancellationToken.None);
+        RoundState afterFailure = await coordinator.GetStateAsync(CancellationToken.None);
+        RoundReply resent = await coordinator.UpdateModelAsync(new ClientUpdate("a", 1, Models.Filled(5), 2), CancellationToken.None);
+
+        Assert.Equal(RoundRetcode.SystemError, failed.Code);
+        Assert.Contains("connection dropped", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, afterFailure.UpdatesAccepted);
+        Assert.Equal(RoundRetcode.Succeed, resent.Code);
+        Assert.Equal(Models.Flatten(Models.Filled(5)), Models.Flatten((await _models.GetCurrentAsync(CancellationToken.None))!.Parameters));
+    }
+
+    [Fact]
+    public async Task Aggregation_CheckpointCannotBeWritten_IterationFailsAndKeepsModel()
+    {
+        string blocker = Path.Combine(_root.Path, "not-a-directory");
+        File.WriteAllText(blocker, "a file where the checkpoint directory should go");
+        RoundCoordinator coordinator = Create(Options(threshold: 1), new CheckpointStore(blocker, "lenet", 3, _time));
+        await coordinator.InitializeAsync(Models.Filled(1), CancellationToken.None);
+        await coordinator.StartFlJobAsync("a", 1, CancellationToken.None);
+
+        RoundReply update = await coordinator.UpdateModelAsync(new ClientUpdate("a", 1, Models.Filled(7), 1), CancellationToken.None);
+        RoundReply result = await coordinator.GetResultAsync("a", 1, CancellationToken.None);
+
+        Assert.Equal(RoundRetcode.Succeed, update.Code);
+        Assert.False(result.Outcome!.Valid);
+        Assert.Contains("checkpoint of iteration 1", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, (await _models.GetCurrentAsync(CancellationToken.None))!.Iteration);
+    }
+
+    [Fact]
     public async Task StartFlJobAsync_BeforeInitialize_SystemErrorNamingTheFix()
     {
         RoundCoordinator coordinator = Create(Options(threshold: 1));

@@ -527,6 +527,21 @@ public sealed class RoundStateMachineTests
     }
 
     [Fact]
+    public void Apply_UpdateAbandoned_FreesSlotForResend()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        state = JoinAll(machine, state, "a");
+        state = Step(machine, state, new UpdateModelRequested("a", 1, 10), TimeSpan.FromSeconds(1));
+
+        RoundState abandoned = machine.Apply(state, new UpdateAbandoned("a", 1), s_t0 + TimeSpan.FromSeconds(1)).State;
+        RoundTransition resend = machine.Apply(abandoned, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(2));
+
+        Assert.Equal(0, abandoned.UpdatesAccepted);
+        Assert.Equal(ParticipationStatus.Joined, abandoned.Clients["a"].Status);
+        Assert.Equal(RoundRetcode.Succeed, resend.Reply!.Code);
+    }
+
+    [Fact]
     public void Apply_FailuresInARow_CountedAndResetByValidIteration()
     {
         (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1, iterations: 5));
