@@ -95,8 +95,11 @@ public sealed partial class RoundCoordinator : IDisposable
             model = new PublishedModel(checkpoint.Iteration, checkpoint.Parameters);
         }
 
+        // A model store that already holds a newer model (it outlived the round store) wins: the instance continues
+        // after that model rather than rolling back to an older checkpoint.
         await _models.TryPublishAsync(model, cancellationToken);
-        RoundTransition opened = _machine.Open(model.Iteration + 1, model.Iteration, _time.GetUtcNow());
+        PublishedModel current = await CurrentModelAsync(cancellationToken);
+        RoundTransition opened = _machine.Open(current.Iteration + 1, current.Iteration, _time.GetUtcNow());
         if (!await _rounds.TryCreateAsync(opened.State, cancellationToken))
         {
             RoundState created = await _rounds.GetAsync(cancellationToken)

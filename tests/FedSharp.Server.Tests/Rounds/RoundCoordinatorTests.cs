@@ -333,6 +333,18 @@ public sealed class RoundCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task InitializeAsync_ModelStoreHoldsNewerModel_ContinuesAfterIt()
+    {
+        await _models.TryPublishAsync(new PublishedModel(4, Models.Filled(4)), CancellationToken.None);
+        RoundCoordinator coordinator = Create(Options(threshold: 1, iterations: 10));
+
+        RoundStartup startup = await coordinator.InitializeAsync(Models.Filled(0), CancellationToken.None);
+
+        Assert.Equal(5, startup.State.Iteration);
+        Assert.Equal(4, startup.State.ModelIteration);
+    }
+
+    [Fact]
     public async Task InitializeAsync_SecondServerOnSameStores_JoinsRunningInstance()
     {
         RoundCoordinator first = Create(Options(threshold: 2));
