@@ -33,6 +33,10 @@ public sealed partial class RoundCoordinator : IDisposable
     private readonly IterationMetricsWriter? _metrics;
     private readonly ConcurrentDictionary<int, IterationTraffic> _traffic = new();
 
+    // Names and shapes never change within an instance, so updates are checked against this copy of the layout
+    // instead of fetching the whole global model from a remote store for every update.
+    private volatile ModelParameters? _layout;
+
     /// <summary>Creates a coordinator; call <see cref="InitializeAsync"/> before serving requests.</summary>
     /// <param name="options">Thresholds and windows; validated here.</param>
     /// <param name="rounds">Shared round state.</param>
@@ -99,6 +103,7 @@ public sealed partial class RoundCoordinator : IDisposable
         // after that model rather than rolling back to an older checkpoint.
         await _models.TryPublishAsync(model, cancellationToken);
         PublishedModel current = await CurrentModelAsync(cancellationToken);
+        _layout = current.Parameters;
         RoundTransition opened = _machine.Open(current.Iteration + 1, current.Iteration, _time.GetUtcNow());
         if (!await _rounds.TryCreateAsync(opened.State, cancellationToken))
         {
@@ -148,8 +153,8 @@ public sealed partial class RoundCoordinator : IDisposable
         ArgumentNullException.ThrowIfNull(update);
         try
         {
-            PublishedModel model = await CurrentModelAsync(cancellationToken);
-            string? problem = FindUpdateProblem(update, model);
+            ModelParameters layout = _layout ?? (await CurrentModelAsync(cancellationToken)).Parameters;
+            string? problem = FindUpdateProblem(update, layout);
             if (problem is not null)
             {
                 RoundState state = await LoadAsync(cancellationToken);
@@ -216,12 +221,14 @@ public sealed partial class RoundCoordinator : IDisposable
 
     private async Task<RoundStartup> JoinAsync(RoundState state, CancellationToken cancellationToken)
     {
-        if (await _models.GetCurrentAsync(cancellationToken) is null)
+        PublishedModel? model = await _models.GetCurrentAsync(cancellationToken);
+        if (model is null)
         {
             throw new InvalidOperationException(
                 $"The round store holds iteration {state.Iteration} (model of iteration {state.ModelIteration}) but the model store holds no model; the stores belong to different instances or the model store was wiped. Point both at the same instance or clear the round store.");
         }
 
+        _layout = model.Parameters;
         if (RoundStateMachine.NextDeadline(state) is { } deadline)
         {
             Schedule(deadline);
@@ -266,12 +273,12 @@ public sealed partial class RoundCoordinator : IDisposable
         return transition;
     }
 
-    private static string? FindUpdateProblem(ClientUpdate update, PublishedModel model)
+    private static string? FindUpdateProblem(ClientUpdate update, ModelParameters layout)
     {
         string id = update.ClientId;
-        if (!update.Parameters.HasSameLayout(model.Parameters))
+        if (!update.Parameters.HasSameLayout(layout))
         {
-            return $"Update of client '{id}' for iteration {update.Iteration} has layout [{string.Join(", ", update.Parameters.Tensors)}] but the global model has [{string.Join(", ", model.Parameters.Tensors)}]; train the model received at startFLJob.";
+            return $"Update of client '{id}' for iteration {update.Iteration} has layout [{string.Join(", ", update.Parameters.Tensors)}] but the global model has [{string.Join(", ", layout.Tensors)}]; train the model received at startFLJob.";
         }
 
         foreach (ParameterTensor tensor in update.Parameters.Tensors)
