@@ -135,6 +135,19 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public void LoadNewest_LeftoverTemporaryFileFromCrashedWrite_Ignored()
+    {
+        CheckpointStore store = Store();
+        store.Write(1, Models.Filled(1));
+        File.WriteAllBytes(store.PathFor(2) + ".0123456789abcdef.tmp", [1, 2, 3]);
+
+        CheckpointRecovery recovery = store.LoadNewest();
+
+        Assert.Equal(1, recovery.Checkpoint!.Iteration);
+        Assert.Empty(recovery.Faults);
+    }
+
+    [Fact]
     public void LoadNewest_NoDirectory_NothingAndNoFaults()
     {
         CheckpointRecovery recovery = Store().LoadNewest();
