@@ -23,12 +23,10 @@ public sealed partial class RoundCoordinator
                     await AggregateAsync(aggregate.Iteration, cancellationToken);
                     break;
                 case FailIteration failed:
-                    RecordClosedIteration(failed.Outcome, failed.ConsecutiveFailures, await _updates.ReadAsync(failed.Outcome.Iteration, cancellationToken));
-                    await _updates.DiscardAsync(failed.Outcome.Iteration, cancellationToken);
+                    await RecordClosedIterationAsync(failed.Outcome, failed.ConsecutiveFailures, cancellationToken);
                     break;
                 case CompleteIteration completed:
-                    RecordClosedIteration(completed.Outcome, 0, await _updates.ReadAsync(completed.Outcome.Iteration, cancellationToken));
-                    await _updates.DiscardAsync(completed.Outcome.Iteration, cancellationToken);
+                    await RecordClosedIterationAsync(completed.Outcome, 0, cancellationToken);
                     break;
                 case InstanceFinished:
                     CancelTimers();
@@ -117,7 +115,7 @@ public sealed partial class RoundCoordinator
             : new AggregationFailed(iteration, $"the model store already holds a model at least as new as iteration {iteration}.");
     }
 
-    private void RecordClosedIteration(IterationOutcome outcome, int consecutiveFailures, IterationAggregate? aggregate)
+    private async Task RecordClosedIterationAsync(IterationOutcome outcome, int consecutiveFailures, CancellationToken cancellationToken)
     {
         _traffic.TryRemove(outcome.Iteration, out IterationTraffic? traffic);
         foreach (int stale in _traffic.Keys.Where(i => i < outcome.Iteration))
@@ -125,22 +123,23 @@ public sealed partial class RoundCoordinator
             _traffic.TryRemove(stale, out _);
         }
 
-        if (_metrics is null)
+        if (_metrics is not null)
         {
-            return;
+            // Reading the sum copies a model-sized buffer, so it is done only when someone records the metrics.
+            EvaluationSummary evaluation = _strategy.AggregateEvaluation(await _updates.ReadAsync(outcome.Iteration, cancellationToken));
+            _metrics.Write(new IterationMetrics(
+                outcome.Iteration,
+                outcome.Valid,
+                outcome.Reason,
+                evaluation.Loss,
+                evaluation.Accuracy,
+                outcome.Participants,
+                outcome.Duration,
+                traffic?.BytesIn ?? 0,
+                traffic?.BytesOut ?? 0,
+                consecutiveFailures));
         }
 
-        EvaluationSummary evaluation = _strategy.AggregateEvaluation(aggregate);
-        _metrics.Write(new IterationMetrics(
-            outcome.Iteration,
-            outcome.Valid,
-            outcome.Reason,
-            evaluation.Loss,
-            evaluation.Accuracy,
-            outcome.Participants,
-            outcome.Duration,
-            traffic?.BytesIn ?? 0,
-            traffic?.BytesOut ?? 0,
-            consecutiveFailures));
+        await _updates.DiscardAsync(outcome.Iteration, cancellationToken);
     }
 }
