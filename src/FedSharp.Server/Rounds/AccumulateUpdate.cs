@@ -1,0 +1,7 @@
+namespace FedSharp.Server.Rounds;
+
+/// <summary>Add the accepted update of <paramref name="ClientId"/> to the running sum, then apply <see cref="UpdateAccumulated"/>.</summary>
+/// <param name="ClientId">The client whose update was accepted.</param>
+/// <param name="Iteration">The iteration it belongs to.</param>
+/// <param name="DataSize">The weight to fold in: the data size declared at startFLJob.</param>
+public sealed record AccumulateUpdate(string ClientId, int Iteration, int DataSize) : RoundEffect;

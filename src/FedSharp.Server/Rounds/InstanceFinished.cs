@@ -1,0 +1,5 @@
+namespace FedSharp.Server.Rounds;
+
+/// <summary>The last iteration ended; no more timers are needed.</summary>
+/// <param name="LastIteration">The last iteration.</param>
+public sealed record InstanceFinished(int LastIteration) : RoundEffect;

@@ -1,0 +1,23 @@
+namespace FedSharp.Server.Rounds;
+
+/// <summary>Where one client stands in the current iteration.</summary>
+public enum ParticipationStatus
+{
+    /// <summary>Asked to join while random sampling collects candidates; the draw has not happened yet.</summary>
+    Candidate,
+
+    /// <summary>Drawn by random sampling but not yet told so; its next startFLJob succeeds.</summary>
+    Selected,
+
+    /// <summary>Candidate that the random draw left out.</summary>
+    NotSelected,
+
+    /// <summary>startFLJob succeeded: the client has the model and may send one update.</summary>
+    Joined,
+
+    /// <summary>Its update was accepted and is being added to the running sum.</summary>
+    Updating,
+
+    /// <summary>Its update is in the running sum.</summary>
+    Contributed,
+}

@@ -1,0 +1,321 @@
+using System.Collections.Concurrent;
+using FedSharp.Core.Models;
+using FedSharp.Server.Aggregation;
+using FedSharp.Server.Checkpoints;
+using FedSharp.Server.Metrics;
+using FedSharp.Server.Stores;
+using FedSharp.Server.Strategies;
+
+namespace FedSharp.Server.Rounds;
+
+/// <summary>
+/// Runs the round engine for one server: loads the shared <see cref="RoundState"/>, applies an event through
+/// <see cref="RoundStateMachine"/>, saves the result only if nobody saved in between (optimistic concurrency,
+/// retrying on conflict), then carries out the transition's effects — adding updates to the running sum, aggregating
+/// through the <see cref="IStrategy"/>, checkpointing and publishing the model, writing metrics, arming timers.
+/// </summary>
+/// <remarks>
+/// Thread-safe: any number of requests may run at once; they meet only in the stores. Exactly one caller commits
+/// each transition, so each effect runs once even with many servers sharing the stores. An update is acknowledged
+/// (Succeed) only after it is in the running sum, and it counts toward the updateModel threshold only then, so
+/// aggregation never misses an update that was acknowledged.
+/// </remarks>
+public sealed partial class RoundCoordinator : IDisposable
+{
+    private const int MaxCommitAttempts = 100_000;
+    private readonly RoundStateMachine _machine;
+    private readonly IRoundStore _rounds;
+    private readonly IUpdateStore _updates;
+    private readonly IModelStore _models;
+    private readonly IStrategy _strategy;
+    private readonly TimeProvider _time;
+    private readonly CheckpointStore? _checkpoints;
+    private readonly IterationMetricsWriter? _metrics;
+    private readonly ConcurrentDictionary<int, IterationTraffic> _traffic = new();
+
+    // Names and shapes never change within an instance, so updates are checked against this copy of the layout
+    // instead of fetching the whole global model from a remote store for every update.
+    private volatile ModelParameters? _layout;
+
+    /// <summary>Creates a coordinator; call <see cref="InitializeAsync"/> before serving requests.</summary>
+    /// <param name="options">Thresholds and windows; validated here.</param>
+    /// <param name="rounds">Shared round state.</param>
+    /// <param name="updates">Per-iteration running sums.</param>
+    /// <param name="models">The published global model.</param>
+    /// <param name="strategy">The aggregation algorithm, e.g. <see cref="FedAvg"/>.</param>
+    /// <param name="time">The clock and the source of timers.</param>
+    /// <param name="checkpoints">Where valid iterations' models are written and resumed from; null for none.</param>
+    /// <param name="metrics">Where per-iteration metrics and failure events go; null for none.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public RoundCoordinator(
+        RoundOptions options,
+        IRoundStore rounds,
+        IUpdateStore updates,
+        IModelStore models,
+        IStrategy strategy,
+        TimeProvider time,
+        CheckpointStore? checkpoints = null,
+        IterationMetricsWriter? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(rounds);
+        ArgumentNullException.ThrowIfNull(updates);
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(strategy);
+        ArgumentNullException.ThrowIfNull(time);
+        _machine = new RoundStateMachine(options);
+        _rounds = rounds;
+        _updates = updates;
+        _models = models;
+        _strategy = strategy;
+        _time = time;
+        _checkpoints = checkpoints;
+        _metrics = metrics;
+    }
+
+    /// <summary>
+    /// Joins the instance in the round store if one exists; otherwise starts it from the newest readable checkpoint
+    /// (at the iteration after it) or from <paramref name="initialModel"/> (at iteration 1), publishing that model.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A checkpoint's layout differs from <paramref name="initialModel"/>, or the round store has a state but the model store has no model.</exception>
+    public async Task<RoundStartup> InitializeAsync(ModelParameters initialModel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(initialModel);
+        RoundState? existing = await _rounds.GetAsync(cancellationToken);
+        if (existing is not null)
+        {
+            return await JoinAsync(existing, cancellationToken);
+        }
+
+        CheckpointRecovery recovery = _checkpoints?.LoadNewest() ?? new CheckpointRecovery(null, []);
+        PublishedModel model = new(0, initialModel);
+        if (recovery.Checkpoint is { } checkpoint)
+        {
+            if (!checkpoint.Parameters.HasSameLayout(initialModel))
+            {
+                throw new InvalidOperationException(
+                    $"Checkpoint '{checkpoint.Path}' holds layout [{string.Join(", ", checkpoint.Parameters.Tensors)}] but the initial model has [{string.Join(", ", initialModel.Tensors)}]; point the checkpoint directory at this model's job or remove the file.");
+            }
+
+            model = new PublishedModel(checkpoint.Iteration, checkpoint.Parameters);
+        }
+
+        // A model store that already holds a newer model (it outlived the round store) wins: the instance continues
+        // after that model rather than rolling back to an older checkpoint.
+        await _models.TryPublishAsync(model, cancellationToken);
+        PublishedModel current = await CurrentModelAsync(cancellationToken);
+        _layout = current.Parameters;
+        RoundTransition opened = _machine.Open(current.Iteration + 1, current.Iteration, _time.GetUtcNow());
+        if (!await _rounds.TryCreateAsync(opened.State, cancellationToken))
+        {
+            RoundState created = await _rounds.GetAsync(cancellationToken)
+                ?? throw new InvalidOperationException("The round store refused to create the instance yet holds no state; the store is inconsistent.");
+            return await JoinAsync(created, cancellationToken);
+        }
+
+        await RunEffectsAsync(opened.Effects, null, cancellationToken);
+        return new RoundStartup(opened.State with { Version = 1 }, false, recovery.Checkpoint, recovery.Faults);
+    }
+
+    /// <summary>A client asks to join the current iteration (startFLJob).</summary>
+    /// <param name="clientId">The client's id.</param>
+    /// <param name="dataSize">Its number of training samples, its update's weight.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<StartFlJobResult> StartFlJobAsync(string clientId, int dataSize, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
+        try
+        {
+            RoundTransition transition = await CommitAndRunAsync(new StartFlJobRequested(clientId, dataSize), null, cancellationToken);
+            RoundReply reply = transition.Reply!;
+            if (reply.Code != RoundRetcode.Succeed)
+            {
+                return new StartFlJobResult(reply, null, null);
+            }
+
+            PublishedModel model = await CurrentModelAsync(cancellationToken);
+            TrainingPlan training = _strategy.ConfigureTraining(reply.Iteration, model);
+            EvaluationPlan? evaluation = _strategy.ConfigureEvaluation(reply.Iteration, model);
+            TrafficOf(reply.Iteration).AddOut(training.Model.Parameters.TotalLength * sizeof(float));
+            return new StartFlJobResult(reply, training, evaluation);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new StartFlJobResult(await SystemErrorAsync($"startFLJob of client '{clientId}'", ex), null, null);
+        }
+    }
+
+    /// <summary>
+    /// A client sends its trained update (updateModel). It is checked against the global model's layout and for
+    /// non-finite values, then accepted or refused by the round rules; Succeed means it is in the running sum.
+    /// </summary>
+    public async Task<RoundReply> UpdateModelAsync(ClientUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        try
+        {
+            ModelParameters layout = _layout ?? (await CurrentModelAsync(cancellationToken)).Parameters;
+            string? problem = FindUpdateProblem(update, layout);
+            if (problem is not null)
+            {
+                RoundState state = await LoadAsync(cancellationToken);
+                return RoundReply.RequestError(problem, state.Iteration);
+            }
+
+            RoundTransition transition = await CommitAndRunAsync(new UpdateModelRequested(update.ClientId, update.Iteration, update.DataSize), update, cancellationToken);
+            return transition.Reply!;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return await SystemErrorAsync($"updateModel of client '{update.ClientId}' for iteration {update.Iteration}", ex);
+        }
+    }
+
+    /// <summary>A client asks how <paramref name="iteration"/> ended (getResult): valid or not, and why.</summary>
+    public async Task<RoundReply> GetResultAsync(string clientId, int iteration, CancellationToken cancellationToken)
+    {
+        try
+        {
+            RoundTransition transition = await CommitAndRunAsync(new GetResultRequested(clientId ?? string.Empty, iteration), null, cancellationToken);
+            return transition.Reply!;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return await SystemErrorAsync($"getResult of client '{clientId}' for iteration {iteration}", ex);
+        }
+    }
+
+    /// <summary>A client asks for the global model after taking part in <paramref name="iteration"/> (getModel); served after the instance finished too.</summary>
+    public async Task<GetModelResult> GetModelAsync(string clientId, int iteration, CancellationToken cancellationToken)
+    {
+        try
+        {
+            RoundTransition transition = await CommitAndRunAsync(new GetModelRequested(clientId ?? string.Empty, iteration), null, cancellationToken);
+            RoundReply reply = transition.Reply!;
+            if (reply.Code != RoundRetcode.Succeed)
+            {
+                return new GetModelResult(reply, null);
+            }
+
+            PublishedModel model = await CurrentModelAsync(cancellationToken);
+            TrafficOf(reply.Iteration).AddOut(model.Parameters.TotalLength * sizeof(float));
+            return new GetModelResult(reply, model);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new GetModelResult(await SystemErrorAsync($"getModel of client '{clientId}' for iteration {iteration}", ex), null);
+        }
+    }
+
+    /// <summary>The shared state as it is now.</summary>
+    public Task<RoundState> GetStateAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    /// <summary>
+    /// Closes every window the clock has passed. Timers call this; a host may also call it periodically, which
+    /// keeps deadlines enforced when the server that armed the timers has died.
+    /// </summary>
+    public async Task<RoundState> CheckDeadlinesAsync(CancellationToken cancellationToken)
+    {
+        RoundTransition transition = await CommitAndRunAsync(new DeadlineCheck(), null, cancellationToken);
+        return transition.State;
+    }
+
+    private async Task<RoundStartup> JoinAsync(RoundState state, CancellationToken cancellationToken)
+    {
+        PublishedModel? model = await _models.GetCurrentAsync(cancellationToken);
+        if (model is null)
+        {
+            throw new InvalidOperationException(
+                $"The round store holds iteration {state.Iteration} (model of iteration {state.ModelIteration}) but the model store holds no model; the stores belong to different instances or the model store was wiped. Point both at the same instance or clear the round store.");
+        }
+
+        _layout = model.Parameters;
+        if (RoundStateMachine.NextDeadline(state) is { } deadline)
+        {
+            Schedule(deadline);
+        }
+
+        return new RoundStartup(state, true, null, []);
+    }
+
+    private async Task<RoundState> LoadAsync(CancellationToken cancellationToken)
+        => await _rounds.GetAsync(cancellationToken)
+            ?? throw new InvalidOperationException($"The round store holds no instance; call {nameof(InitializeAsync)} before serving requests.");
+
+    private async Task<PublishedModel> CurrentModelAsync(CancellationToken cancellationToken)
+        => await _models.GetCurrentAsync(cancellationToken)
+            ?? throw new InvalidOperationException($"No global model is published; call {nameof(InitializeAsync)} before serving requests.");
+
+    /// <summary>Loads, applies and saves with the loaded version as the expected one, retrying from a fresh load on conflict.</summary>
+    private async Task<RoundTransition> CommitAsync(RoundEvent @event, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < MaxCommitAttempts; attempt++)
+        {
+            RoundState state = await LoadAsync(cancellationToken);
+            RoundTransition transition = _machine.Apply(state, @event, _time.GetUtcNow());
+            if (ReferenceEquals(transition.State, state))
+            {
+                return transition;
+            }
+
+            if (await _rounds.TryUpdateAsync(transition.State, state.Version, cancellationToken))
+            {
+                return transition with { State = transition.State with { Version = state.Version + 1 } };
+            }
+        }
+
+        throw new InvalidOperationException($"Saving the round state for {@event.GetType().Name} lost {MaxCommitAttempts} races in a row; the round store is not making progress.");
+    }
+
+    private async Task<RoundTransition> CommitAndRunAsync(RoundEvent @event, ClientUpdate? update, CancellationToken cancellationToken)
+    {
+        RoundTransition transition = await CommitAsync(@event, cancellationToken);
+        await RunEffectsAsync(transition.Effects, update, cancellationToken);
+        return transition;
+    }
+
+    private static string? FindUpdateProblem(ClientUpdate update, ModelParameters layout)
+    {
+        string id = update.ClientId;
+        if (!update.Parameters.HasSameLayout(layout))
+        {
+            return $"Update of client '{id}' for iteration {update.Iteration} has layout [{string.Join(", ", update.Parameters.Tensors)}] but the global model has [{string.Join(", ", layout.Tensors)}]; train the model received at startFLJob.";
+        }
+
+        foreach (ParameterTensor tensor in update.Parameters.Tensors)
+        {
+            if (!WeightedAverage.AllFinite(tensor.Values))
+            {
+                return $"Update of client '{id}' for iteration {update.Iteration} has NaN or infinite values in tensor '{tensor.Name}'; the client's training diverged.";
+            }
+        }
+
+        if (update.Loss is { } loss && !float.IsFinite(loss))
+        {
+            return $"Update of client '{id}' for iteration {update.Iteration} reports loss {loss}; a loss must be finite.";
+        }
+
+        if (update.Accuracy is { } accuracy && !float.IsFinite(accuracy))
+        {
+            return $"Update of client '{id}' for iteration {update.Iteration} reports accuracy {accuracy}; an accuracy must be finite.";
+        }
+
+        return null;
+    }
+
+    private async Task<RoundReply> SystemErrorAsync(string request, Exception ex)
+    {
+        int iteration = 0;
+        try
+        {
+            iteration = (await _rounds.GetAsync(CancellationToken.None))?.Iteration ?? 0;
+        }
+        catch (Exception storeFault) when (storeFault is not OperationCanceledException)
+        {
+            // The store is what failed; the reply still explains the original fault without an iteration.
+        }
+
+        return RoundReply.SystemError($"The server failed to process {request}: {ex.Message}", iteration);
+    }
+
+    private IterationTraffic TrafficOf(int iteration) => _traffic.GetOrAdd(iteration, static _ => new IterationTraffic());
+}

@@ -1,0 +1,229 @@
+namespace FedSharp.Server.Rounds;
+
+public sealed partial class RoundStateMachine
+{
+    private (RoundState, RoundReply) OnStartFlJob(RoundState state, StartFlJobRequested request, DateTimeOffset now, List<RoundEffect> effects)
+    {
+        string id = request.ClientId;
+        int iteration = state.Iteration;
+        if (state.Status == InstanceStatus.Finished)
+        {
+            return (state, Finished(state, id, "startFLJob"));
+        }
+
+        if (request.DataSize < 1)
+        {
+            return (state, RoundReply.RequestError($"Client '{id}' declared data size {request.DataSize} for iteration {iteration}; it must be 1 or more.", iteration));
+        }
+
+        if (state.Phase == RoundPhase.Aggregating)
+        {
+            return (state, RoundReply.OutOfTime($"Client '{id}' asked to join iteration {iteration} while it is being aggregated; start over with the next iteration.", iteration, now + _retryInterval));
+        }
+
+        if (state.Clients.TryGetValue(id, out ClientRegistration? registration))
+        {
+            switch (registration.Status)
+            {
+                case ParticipationStatus.Candidate:
+                    return (state, RoundReply.NotReady($"Client '{id}' is a candidate for the random draw of iteration {iteration}; ask again at {state.StartFlJobDeadline:O}.", iteration, state.StartFlJobDeadline));
+                case ParticipationStatus.Selected:
+                    RoundState joined = state with { Clients = state.Clients.SetItem(id, registration with { Status = ParticipationStatus.Joined }) };
+                    return (joined, RoundReply.Succeed($"Client '{id}' was drawn for iteration {iteration} and joins it.", iteration));
+                case ParticipationStatus.NotSelected:
+                    return (state, RoundReply.OutOfTime($"Client '{id}' was not drawn for iteration {iteration}; start over with the next iteration.", iteration, NextIterationEstimate(state, now)));
+                default:
+                    return (state, RoundReply.OutOfTime($"Client '{id}' already joined iteration {iteration}; a second startFLJob in one iteration is refused, start over with the next iteration.", iteration, NextIterationEstimate(state, now)));
+            }
+        }
+
+        if (state.Phase != RoundPhase.Selecting)
+        {
+            string why = _sampling == ClientSampling.FirstCome
+                ? $"already has its {_startThreshold} clients"
+                : "has already drawn its participants";
+            return (state, RoundReply.OutOfTime($"Client '{id}' is too late: iteration {iteration} {why}; start over with the next iteration.", iteration, NextIterationEstimate(state, now)));
+        }
+
+        if (_sampling == ClientSampling.Random)
+        {
+            var candidate = new ClientRegistration(id, request.DataSize, now, ParticipationStatus.Candidate);
+            RoundState registered = state with { Clients = state.Clients.Add(id, candidate) };
+            return (registered, RoundReply.NotReady($"Client '{id}' is a candidate for the random draw of iteration {iteration}; ask again at {state.StartFlJobDeadline:O}.", iteration, state.StartFlJobDeadline));
+        }
+
+        int accepted = state.AcceptedCount + 1;
+        RoundState next = state with
+        {
+            Clients = state.Clients.Add(id, new ClientRegistration(id, request.DataSize, now, ParticipationStatus.Joined)),
+            AcceptedCount = accepted,
+        };
+        if (accepted == _startThreshold)
+        {
+            DateTimeOffset updateDeadline = now + _updateWindow;
+            effects.Add(new ScheduleTimer(updateDeadline));
+            next = next with { Phase = RoundPhase.Training, UpdateModelDeadline = updateDeadline };
+        }
+
+        return (next, RoundReply.Succeed($"Client '{id}' joins iteration {iteration} as participant {accepted} of {_startThreshold}.", iteration));
+    }
+
+    private (RoundState, RoundReply) OnUpdateModel(RoundState state, UpdateModelRequested request, DateTimeOffset now, List<RoundEffect> effects)
+    {
+        string id = request.ClientId;
+        int iteration = state.Iteration;
+        if (state.Status == InstanceStatus.Finished)
+        {
+            return (state, Finished(state, id, "updateModel"));
+        }
+
+        if (request.Iteration > iteration)
+        {
+            return (state, RoundReply.RequestError($"Client '{id}' sent an update for iteration {request.Iteration}, but the current iteration is {iteration}; an update cannot come from the future.", iteration));
+        }
+
+        if (request.Iteration < iteration)
+        {
+            return (state, RoundReply.OutOfTime($"Client '{id}' sent an update for iteration {request.Iteration}, which has ended; the current iteration is {iteration}, start over with the next one.", iteration, NextIterationEstimate(state, now)));
+        }
+
+        if (!state.Clients.TryGetValue(id, out ClientRegistration? registration)
+            || registration.Status is ParticipationStatus.Candidate or ParticipationStatus.Selected or ParticipationStatus.NotSelected)
+        {
+            return (state, RoundReply.OutOfTime($"Client '{id}' sent an update for iteration {iteration} without a successful startFLJob in it; start over with the next iteration.", iteration, NextIterationEstimate(state, now)));
+        }
+
+        if (registration.Status is ParticipationStatus.Updating or ParticipationStatus.Contributed)
+        {
+            return (state, RoundReply.RequestError($"Client '{id}' already sent its update for iteration {iteration}; a client contributes once per iteration.", iteration));
+        }
+
+        if (state.Phase == RoundPhase.Aggregating || state.UpdatesAccepted >= _updateThreshold)
+        {
+            return (state, RoundReply.OutOfTime($"Client '{id}' is too late: iteration {iteration} already has its {_updateThreshold} updates; start over with the next iteration.", iteration, NextIterationEstimate(state, now)));
+        }
+
+        if (request.DataSize != registration.DataSize)
+        {
+            return (state, RoundReply.RequestError($"Client '{id}' declared data size {registration.DataSize} at startFLJob but {request.DataSize} in its update for iteration {iteration}; the weight is fixed when the client joins.", iteration));
+        }
+
+        effects.Add(new AccumulateUpdate(id, iteration, registration.DataSize));
+        RoundState next = state with
+        {
+            Clients = state.Clients.SetItem(id, registration with { Status = ParticipationStatus.Updating }),
+            UpdatesAccepted = state.UpdatesAccepted + 1,
+        };
+        return (next, RoundReply.Succeed($"Update of client '{id}' for iteration {iteration} accepted ({next.UpdatesAccepted} of {_updateThreshold}).", iteration));
+    }
+
+    private RoundState OnUpdateAccumulated(RoundState state, UpdateAccumulated accumulated, List<RoundEffect> effects)
+    {
+        // A stale acknowledgement (the iteration ended while the update was being added) changes nothing: the sum of
+        // an ended iteration is discarded with it.
+        if (state.Status != InstanceStatus.Running
+            || accumulated.Iteration != state.Iteration
+            || !state.Clients.TryGetValue(accumulated.ClientId, out ClientRegistration? registration)
+            || registration.Status != ParticipationStatus.Updating)
+        {
+            return state;
+        }
+
+        RoundState next = state with
+        {
+            Clients = state.Clients.SetItem(accumulated.ClientId, registration with { Status = ParticipationStatus.Contributed }),
+            UpdatesAccumulated = state.UpdatesAccumulated + 1,
+        };
+        if (next.UpdatesAccumulated == _updateThreshold)
+        {
+            effects.Add(new AggregateAndPublish(state.Iteration));
+            next = next with { Phase = RoundPhase.Aggregating };
+        }
+
+        return next;
+    }
+
+    private static RoundState OnUpdateAbandoned(RoundState state, UpdateAbandoned abandoned)
+    {
+        if (state.Status != InstanceStatus.Running
+            || abandoned.Iteration != state.Iteration
+            || !state.Clients.TryGetValue(abandoned.ClientId, out ClientRegistration? registration)
+            || registration.Status != ParticipationStatus.Updating)
+        {
+            return state;
+        }
+
+        return state with
+        {
+            Clients = state.Clients.SetItem(abandoned.ClientId, registration with { Status = ParticipationStatus.Joined }),
+            UpdatesAccepted = state.UpdatesAccepted - 1,
+        };
+    }
+
+    private RoundState OnAggregationCompleted(RoundState state, AggregationCompleted completed, DateTimeOffset now, List<RoundEffect> effects)
+    {
+        if (state.Status != InstanceStatus.Running || state.Phase != RoundPhase.Aggregating || completed.Iteration != state.Iteration)
+        {
+            return state;
+        }
+
+        var outcome = new IterationOutcome(
+            state.Iteration,
+            true,
+            $"Iteration {state.Iteration} aggregated {state.UpdatesAccumulated} updates into a new global model.",
+            state.OpenedAt,
+            now,
+            state.UpdatesAccumulated);
+        effects.Add(new CompleteIteration(outcome));
+        return CloseIteration(state with { ModelIteration = state.Iteration, ConsecutiveFailures = 0 }, outcome, now, effects);
+    }
+
+    private RoundState OnAggregationFailed(RoundState state, AggregationFailed failed, DateTimeOffset now, List<RoundEffect> effects)
+    {
+        if (state.Status != InstanceStatus.Running || state.Phase != RoundPhase.Aggregating || failed.Iteration != state.Iteration)
+        {
+            return state;
+        }
+
+        return Fail(state, $"Aggregation of iteration {state.Iteration} failed: {failed.Reason}", now, effects);
+    }
+
+    private RoundReply OnGetResult(RoundState state, GetResultRequested request, DateTimeOffset now)
+    {
+        int iteration = state.Iteration;
+        string who = string.IsNullOrEmpty(request.ClientId) ? "A client" : $"Client '{request.ClientId}'";
+        if (request.Iteration < 1 || request.Iteration > iteration)
+        {
+            return RoundReply.RequestError($"{who} asked for the result of iteration {request.Iteration}, but the current iteration is {iteration}; ask about an iteration between 1 and {iteration}.", iteration);
+        }
+
+        if (request.Iteration == iteration && state.Status == InstanceStatus.Running)
+        {
+            return RoundReply.NotReady($"{who} asked for the result of iteration {iteration}, which is still running (phase {state.Phase}).", iteration, now + _retryInterval);
+        }
+
+        IterationOutcome? outcome = state.FindOutcome(request.Iteration);
+        if (outcome is null)
+        {
+            return RoundReply.RequestError($"{who} asked for the result of iteration {request.Iteration}, which this instance does not hold (it resumed after it).", iteration);
+        }
+
+        string verdict = outcome.Valid ? "valid" : "invalid; the previous model was kept";
+        return RoundReply.Succeed($"Iteration {outcome.Iteration} was {verdict}: {outcome.Reason}", iteration, outcome);
+    }
+
+    private RoundReply OnGetModel(RoundState state, GetModelRequested request, DateTimeOffset now)
+    {
+        int iteration = state.Iteration;
+        string who = string.IsNullOrEmpty(request.ClientId) ? "A client" : $"Client '{request.ClientId}'";
+        if (request.Iteration == iteration && state.Status == InstanceStatus.Running)
+        {
+            return RoundReply.NotReady($"{who} asked for the model after iteration {iteration}, which is still running (phase {state.Phase}).", iteration, now + _retryInterval);
+        }
+
+        return RoundReply.Succeed($"{who} receives the model of iteration {state.ModelIteration}.", iteration);
+    }
+
+    private RoundReply Finished(RoundState state, string clientId, string round)
+        => RoundReply.RequestError($"Client '{clientId}' sent {round}, but the instance finished after iteration {state.Iteration} of {_iterationCount}; only getModel and getResult are served.", state.Iteration);
+}

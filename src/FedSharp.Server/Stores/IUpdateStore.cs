@@ -1,0 +1,24 @@
+using FedSharp.Core.Models;
+
+namespace FedSharp.Server.Stores;
+
+/// <summary>
+/// Per-iteration running sums of client updates: each update is folded in as data size × parameters on arrival and
+/// never kept on its own, so memory stays one model per open iteration however many clients contribute.
+/// </summary>
+public interface IUpdateStore
+{
+    /// <summary>
+    /// Adds every update to the sum of its own iteration, in one batch (an implementation on a remote store sends it
+    /// in one round trip). A client already in an iteration's sum is skipped, which makes retries safe.
+    /// </summary>
+    /// <returns>How many updates were added.</returns>
+    /// <exception cref="ArgumentException">An update's names or shapes differ from the earlier updates of its iteration.</exception>
+    Task<int> AddAsync(IReadOnlyList<ClientUpdate> updates, CancellationToken cancellationToken);
+
+    /// <summary>A snapshot of the sum of <paramref name="iteration"/>, or null when nothing was added to it.</summary>
+    Task<IterationAggregate?> ReadAsync(int iteration, CancellationToken cancellationToken);
+
+    /// <summary>Drops the sum of <paramref name="iteration"/>; doing so twice is harmless.</summary>
+    Task DiscardAsync(int iteration, CancellationToken cancellationToken);
+}

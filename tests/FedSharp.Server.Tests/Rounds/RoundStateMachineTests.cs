@@ -1,0 +1,665 @@
+using FedSharp.Server.Rounds;
+
+namespace FedSharp.Server.Tests.Rounds;
+
+public sealed class RoundStateMachineTests
+{
+    private static readonly DateTimeOffset s_t0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan s_startWindow = TimeSpan.FromMilliseconds(10_000);
+    private static readonly TimeSpan s_updateWindow = TimeSpan.FromMilliseconds(20_000);
+    private static readonly TimeSpan s_globalWindow = TimeSpan.FromMilliseconds(60_000);
+
+    private static RoundOptions Options(int threshold = 2, double ratio = 1.0, int iterations = 3, ClientSampling sampling = ClientSampling.FirstCome, int seed = 7) => new()
+    {
+        StartFlJobThreshold = threshold,
+        UpdateModelRatio = ratio,
+        StartFlJobTimeWindow = s_startWindow,
+        UpdateModelTimeWindow = s_updateWindow,
+        GlobalIterationTimeWindow = s_globalWindow,
+        FlIterationNum = iterations,
+        ClientSampling = sampling,
+        SamplingSeed = seed,
+        RetryInterval = TimeSpan.FromMilliseconds(500),
+    };
+
+    private static (RoundStateMachine Machine, RoundState State) Start(RoundOptions options)
+    {
+        var machine = new RoundStateMachine(options);
+        return (machine, machine.Open(1, 0, s_t0).State);
+    }
+
+    private static RoundState Step(RoundStateMachine machine, RoundState state, RoundEvent @event, TimeSpan at)
+        => machine.Apply(state, @event, s_t0 + at).State;
+
+    private static RoundState JoinAll(RoundStateMachine machine, RoundState state, params string[] clients)
+    {
+        foreach (string client in clients)
+        {
+            state = Step(machine, state, new StartFlJobRequested(client, 10), TimeSpan.FromMilliseconds(100));
+        }
+
+        return state;
+    }
+
+    private static RoundState Contribute(RoundStateMachine machine, RoundState state, string client, TimeSpan at)
+    {
+        state = Step(machine, state, new UpdateModelRequested(client, state.Iteration, 10), at);
+        return Step(machine, state, new UpdateAccumulated(client, state.Iteration), at);
+    }
+
+    [Fact]
+    public void Open_FirstIteration_SchedulesStartFlJobAndGlobalDeadlines()
+    {
+        var machine = new RoundStateMachine(Options());
+
+        RoundTransition opened = machine.Open(1, 0, s_t0);
+
+        Assert.Equal(1, opened.State.Iteration);
+        Assert.Equal(RoundPhase.Selecting, opened.State.Phase);
+        Assert.Equal(s_t0 + s_startWindow, opened.State.StartFlJobDeadline);
+        Assert.Equal(s_t0 + s_globalWindow, opened.State.GlobalDeadline);
+        Assert.Equal([new ScheduleTimer(s_t0 + s_startWindow), new ScheduleTimer(s_t0 + s_globalWindow)], opened.Effects);
+    }
+
+    [Fact]
+    public void Open_IterationPastLast_InstanceFinished()
+    {
+        var machine = new RoundStateMachine(Options(iterations: 3));
+
+        RoundTransition opened = machine.Open(4, 3, s_t0);
+
+        Assert.Equal(InstanceStatus.Finished, opened.State.Status);
+        Assert.Equal(3, opened.State.Iteration);
+        Assert.Contains(new InstanceFinished(3), opened.Effects);
+    }
+
+    [Fact]
+    public void Apply_StartFlJobBelowThreshold_AcceptsFirstCome()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+
+        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(RoundRetcode.Succeed, transition.Reply!.Code);
+        Assert.Contains("'a'", transition.Reply.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, transition.State.AcceptedCount);
+        Assert.Equal(RoundPhase.Selecting, transition.State.Phase);
+        Assert.Equal(ParticipationStatus.Joined, transition.State.Clients["a"].Status);
+        Assert.Empty(transition.Effects);
+    }
+
+    [Fact]
+    public void Apply_StartFlJobReachesThreshold_OpensUpdateModelWindow()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(1));
+
+        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("b", 10), s_t0 + TimeSpan.FromSeconds(2));
+
+        Assert.Equal(RoundRetcode.Succeed, transition.Reply!.Code);
+        Assert.Equal(RoundPhase.Training, transition.State.Phase);
+        DateTimeOffset updateDeadline = s_t0 + TimeSpan.FromSeconds(2) + s_updateWindow;
+        Assert.Equal(updateDeadline, transition.State.UpdateModelDeadline);
+        Assert.Equal([new ScheduleTimer(updateDeadline)], transition.Effects);
+    }
+
+    [Fact]
+    public void Apply_StartFlJobOverThreshold_OutOfTimeUntilIterationCanEnd()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(1));
+        state = Step(machine, state, new StartFlJobRequested("b", 10), TimeSpan.FromSeconds(2));
+
+        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("c", 10), s_t0 + TimeSpan.FromSeconds(3));
+
+        Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
+        Assert.Equal(s_t0 + TimeSpan.FromSeconds(2) + s_updateWindow, transition.Reply.NextRequestTime);
+        Assert.Contains("'c'", transition.Reply.Reason, StringComparison.Ordinal);
+        Assert.Same(state, transition.State);
+    }
+
+    [Fact]
+    public void Apply_StartFlJobOverThresholdNearGlobalDeadline_NextRequestTimeIsGlobalDeadline()
+    {
+        RoundOptions options = Options(threshold: 1);
+        options.GlobalIterationTimeWindow = TimeSpan.FromMilliseconds(15_000);
+        (RoundStateMachine machine, RoundState state) = Start(options);
+        state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(1));
+
+        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("b", 10), s_t0 + TimeSpan.FromSeconds(2));
+
+        Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
+        Assert.Equal(s_t0 + TimeSpan.FromMilliseconds(15_000), transition.Reply.NextRequestTime);
+    }
+
+    [Fact]
+    public void Apply_SecondStartFlJobBySameClient_Refused()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 3));
+        state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(1));
+
+        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromSeconds(2));
+
+        Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
+        Assert.Contains("already joined iteration 1", transition.Reply.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, transition.State.AcceptedCount);
+    }
+
+    [Fact]
+    public void Apply_StartFlJobWithZeroDataSize_RequestError()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options());
+
+        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("a", 0), s_t0);
+
+        Assert.Equal(RoundRetcode.RequestError, transition.Reply!.Code);
+        Assert.Empty(transition.State.Clients);
+    }
+
+    [Fact]
+    public void Apply_UpdateWithoutStartFlJob_OutOfTime()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options());
+
+        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("stranger", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
+        Assert.Contains("without a successful startFLJob", transition.Reply.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, transition.State.UpdatesAccepted);
+    }
+
+    [Fact]
+    public void Apply_UpdateForEndedIteration_OutOfTime()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        state = JoinAll(machine, state, "a");
+        state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
+        state = Step(machine, state, new AggregationCompleted(1), TimeSpan.FromSeconds(2));
+        state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(3));
+
+        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(4));
+
+        Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
+        Assert.Contains("iteration 1, which has ended", transition.Reply.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_UpdateForFutureIteration_RequestError()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options());
+        state = JoinAll(machine, state, "a");
+
+        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 2, 10), s_t0 + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(RoundRetcode.RequestError, transition.Reply!.Code);
+    }
+
+    [Fact]
+    public void Apply_UpdateAccepted_AccumulatesBeforeCounting()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        state = JoinAll(machine, state, "a", "b");
+
+        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(RoundRetcode.Succeed, transition.Reply!.Code);
+        Assert.Equal([new AccumulateUpdate("a", 1, 10)], transition.Effects);
+        Assert.Equal(1, transition.State.UpdatesAccepted);
+        Assert.Equal(0, transition.State.UpdatesAccumulated);
+        Assert.Equal(ParticipationStatus.Updating, transition.State.Clients["a"].Status);
+    }
+
+    [Fact]
+    public void Apply_DuplicateUpdate_RequestError()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        state = JoinAll(machine, state, "a", "b");
+        state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
+
+        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(2));
+
+        Assert.Equal(RoundRetcode.RequestError, transition.Reply!.Code);
+        Assert.Contains("already sent its update", transition.Reply.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, transition.State.UpdatesAccepted);
+    }
+
+    [Fact]
+    public void Apply_UpdateWithDifferentDataSize_RequestError()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        state = JoinAll(machine, state, "a", "b");
+
+        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 99), s_t0 + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(RoundRetcode.RequestError, transition.Reply!.Code);
+        Assert.Contains("data size 10", transition.Reply.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_UpdatesReachThreshold_AggregateAndPublish()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        state = JoinAll(machine, state, "a", "b");
+        state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
+        state = Step(machine, state, new UpdateModelRequested("b", 1, 10), TimeSpan.FromSeconds(2));
+
+        RoundTransition transition = machine.Apply(state, new UpdateAccumulated("b", 1), s_t0 + TimeSpan.FromSeconds(2));
+
+        Assert.Equal(RoundPhase.Aggregating, transition.State.Phase);
+        Assert.Equal([new AggregateAndPublish(1)], transition.Effects);
+    }
+
+    [Fact]
+    public void Apply_UpdateBeyondUpdateThreshold_OutOfTime()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 4, ratio: 0.5));
+        state = JoinAll(machine, state, "a", "b", "c", "d");
+        state = Step(machine, state, new UpdateModelRequested("a", 1, 10), TimeSpan.FromSeconds(1));
+        state = Step(machine, state, new UpdateModelRequested("b", 1, 10), TimeSpan.FromSeconds(1));
+
+        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("c", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(2, machine.UpdateModelThreshold);
+        Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
+        Assert.Contains("already has its 2 updates", transition.Reply.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_StartFlJobWhileAggregating_OutOfTimeAfterRetryInterval()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2, ratio: 0.5));
+        state = JoinAll(machine, state, "a");
+        state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
+
+        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("b", 10), s_t0 + TimeSpan.FromSeconds(2));
+
+        Assert.Equal(RoundPhase.Aggregating, state.Phase);
+        Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
+        Assert.Equal(s_t0 + TimeSpan.FromSeconds(2) + TimeSpan.FromMilliseconds(500), transition.Reply.NextRequestTime);
+    }
+
+    [Fact]
+    public void Apply_AggregationCompleted_IterationValidAndNextOpens()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        state = JoinAll(machine, state, "a");
+        state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
+        DateTimeOffset now = s_t0 + TimeSpan.FromSeconds(3);
+
+        RoundTransition transition = machine.Apply(state, new AggregationCompleted(1), now);
+
+        Assert.Equal(2, transition.State.Iteration);
+        Assert.Equal(1, transition.State.ModelIteration);
+        Assert.Equal(now, transition.State.OpenedAt);
+        Assert.Empty(transition.State.Clients);
+        IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
+        Assert.True(outcome.Valid);
+        Assert.Equal(1, outcome.Participants);
+        Assert.Contains(new CompleteIteration(outcome), transition.Effects);
+        Assert.Contains(new ScheduleTimer(now + s_startWindow), transition.Effects);
+    }
+
+    [Fact]
+    public void Apply_AggregationFailed_IterationInvalidKeepsModel()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        state = JoinAll(machine, state, "a");
+        state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
+
+        RoundTransition transition = machine.Apply(state, new AggregationFailed(1, "disk full"), s_t0 + TimeSpan.FromSeconds(2));
+
+        Assert.Equal(2, transition.State.Iteration);
+        Assert.Equal(0, transition.State.ModelIteration);
+        IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
+        Assert.False(outcome.Valid);
+        Assert.Contains("disk full", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains(new FailIteration(outcome, 1), transition.Effects);
+    }
+
+    [Fact]
+    public void Apply_UpdateWindowExpiresBelowThreshold_FailsIterationKeepsModel()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(1));
+        state = Step(machine, state, new StartFlJobRequested("b", 10), TimeSpan.FromSeconds(2));
+        state = Contribute(machine, state, "a", TimeSpan.FromSeconds(3));
+        DateTimeOffset deadline = s_t0 + TimeSpan.FromSeconds(2) + s_updateWindow;
+
+        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), deadline);
+
+        IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
+        Assert.False(outcome.Valid);
+        Assert.Contains("updateModel window", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 updates", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, transition.State.ModelIteration);
+        Assert.Equal(2, transition.State.Iteration);
+        Assert.Equal(deadline, transition.State.OpenedAt);
+    }
+
+    [Fact]
+    public void Apply_JustBeforeUpdateDeadline_IterationStillOpen()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.Zero);
+
+        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_updateWindow - TimeSpan.FromMilliseconds(1));
+
+        Assert.Same(state, transition.State);
+        Assert.Empty(transition.Effects);
+    }
+
+    [Fact]
+    public void Apply_StartFlJobWindowExpiresBelowThreshold_FailsIteration()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 3));
+        state = JoinAll(machine, state, "a", "b");
+
+        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
+
+        IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
+        Assert.False(outcome.Valid);
+        Assert.Contains("startFLJob window of 10000 ms", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("2 of 3 clients", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_NoArrivalsUntilStartFlJobDeadline_IterationTimesOut()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options());
+
+        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
+
+        IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
+        Assert.False(outcome.Valid);
+        Assert.Contains("0 of 2 clients", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, transition.State.Iteration);
+        Assert.Contains(new ScheduleTimer(s_t0 + s_startWindow + s_startWindow), transition.Effects);
+    }
+
+    [Fact]
+    public void Apply_RequestLongAfterSeveralDeadlines_ClosesOnlyTheOpenIterationAndServesNext()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options());
+
+        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromHours(5));
+
+        Assert.Equal(2, transition.State.Iteration);
+        Assert.Equal(RoundRetcode.Succeed, transition.Reply!.Code);
+        Assert.Equal(2, transition.Reply.Iteration);
+    }
+
+    [Fact]
+    public void Apply_GlobalWindowExpiresFirst_FailsIteration()
+    {
+        RoundOptions options = Options(threshold: 1);
+        options.GlobalIterationTimeWindow = TimeSpan.FromMilliseconds(15_000);
+        (RoundStateMachine machine, RoundState state) = Start(options);
+        state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(1));
+
+        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + TimeSpan.FromMilliseconds(15_000));
+
+        IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
+        Assert.False(outcome.Valid);
+        Assert.Contains("Global iteration window of 15000 ms", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, transition.State.Iteration);
+    }
+
+    [Fact]
+    public void Apply_GlobalWindowExpiresWhileAggregating_FailsIteration()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        state = JoinAll(machine, state, "a");
+        state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
+
+        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_globalWindow);
+        RoundTransition late = machine.Apply(transition.State, new AggregationCompleted(1), s_t0 + s_globalWindow);
+
+        Assert.False(Assert.Single(transition.State.Outcomes).Valid);
+        Assert.Same(transition.State, late.State);
+    }
+
+    [Fact]
+    public void Apply_LastIterationEnds_InstanceFinishedAndStillServesQueries()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1, iterations: 1));
+        state = JoinAll(machine, state, "a");
+        state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
+
+        RoundTransition finished = machine.Apply(state, new AggregationCompleted(1), s_t0 + TimeSpan.FromSeconds(2));
+        RoundReply join = machine.Apply(finished.State, new StartFlJobRequested("b", 10), s_t0 + TimeSpan.FromSeconds(3)).Reply!;
+        RoundReply model = machine.Apply(finished.State, new GetModelRequested("a", 1), s_t0 + TimeSpan.FromSeconds(3)).Reply!;
+        RoundReply result = machine.Apply(finished.State, new GetResultRequested("a", 1), s_t0 + TimeSpan.FromSeconds(3)).Reply!;
+
+        Assert.Equal(InstanceStatus.Finished, finished.State.Status);
+        Assert.Contains(new InstanceFinished(1), finished.Effects);
+        Assert.Equal(RoundRetcode.RequestError, join.Code);
+        Assert.Contains("finished after iteration 1 of 1", join.Reason, StringComparison.Ordinal);
+        Assert.Equal(RoundRetcode.Succeed, model.Code);
+        Assert.Equal(RoundRetcode.Succeed, result.Code);
+        Assert.True(result.Outcome!.Valid);
+    }
+
+    [Fact]
+    public void Apply_LastIterationTimesOut_InstanceFinishedWithoutTimers()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(iterations: 1));
+
+        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
+
+        Assert.Equal(InstanceStatus.Finished, transition.State.Status);
+        Assert.DoesNotContain(transition.Effects, e => e is ScheduleTimer);
+        Assert.Null(RoundStateMachine.NextDeadline(transition.State));
+    }
+
+    [Fact]
+    public void Apply_GetResultOfRunningIteration_NotReady()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options());
+
+        RoundReply reply = machine.Apply(state, new GetResultRequested("a", 1), s_t0 + TimeSpan.FromSeconds(1)).Reply!;
+
+        Assert.Equal(RoundRetcode.NotReady, reply.Code);
+        Assert.Equal(s_t0 + TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(500), reply.NextRequestTime);
+    }
+
+    [Fact]
+    public void Apply_GetResultOfValidIteration_ReportsValid()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        state = JoinAll(machine, state, "a");
+        state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
+        state = Step(machine, state, new AggregationCompleted(1), TimeSpan.FromSeconds(2));
+
+        RoundReply reply = machine.Apply(state, new GetResultRequested("a", 1), s_t0 + TimeSpan.FromSeconds(3)).Reply!;
+
+        Assert.Equal(RoundRetcode.Succeed, reply.Code);
+        Assert.True(reply.Outcome!.Valid);
+        Assert.StartsWith("Iteration 1 was valid", reply.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_GetResultOfFailedIteration_ReportsInvalidWithReason()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options());
+        state = Step(machine, state, new DeadlineCheck(), s_startWindow);
+
+        RoundReply reply = machine.Apply(state, new GetResultRequested("a", 1), s_t0 + s_startWindow).Reply!;
+
+        Assert.Equal(RoundRetcode.Succeed, reply.Code);
+        Assert.False(reply.Outcome!.Valid);
+        Assert.Contains("invalid; the previous model was kept", reply.Reason, StringComparison.Ordinal);
+        Assert.Contains("startFLJob window", reply.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_GetResultOfFutureIteration_RequestError()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options());
+
+        RoundReply reply = machine.Apply(state, new GetResultRequested("a", 5), s_t0).Reply!;
+
+        Assert.Equal(RoundRetcode.RequestError, reply.Code);
+    }
+
+    [Fact]
+    public void Apply_GetModelDuringIteration_NotReady()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options());
+
+        RoundReply reply = machine.Apply(state, new GetModelRequested("a", 1), s_t0).Reply!;
+
+        Assert.Equal(RoundRetcode.NotReady, reply.Code);
+    }
+
+    [Fact]
+    public void Apply_StaleUpdateAccumulated_Ignored()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        state = JoinAll(machine, state, "a");
+        state = Step(machine, state, new UpdateModelRequested("a", 1, 10), TimeSpan.FromSeconds(1));
+        state = Step(machine, state, new DeadlineCheck(), TimeSpan.FromMilliseconds(100) + s_updateWindow);
+
+        RoundTransition transition = machine.Apply(state, new UpdateAccumulated("a", 1), s_t0 + s_updateWindow + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(2, state.Iteration);
+        Assert.Same(state, transition.State);
+        Assert.Empty(transition.Effects);
+    }
+
+    [Fact]
+    public void Apply_UpdateAbandoned_FreesSlotForResend()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        state = JoinAll(machine, state, "a");
+        state = Step(machine, state, new UpdateModelRequested("a", 1, 10), TimeSpan.FromSeconds(1));
+
+        RoundState abandoned = machine.Apply(state, new UpdateAbandoned("a", 1), s_t0 + TimeSpan.FromSeconds(1)).State;
+        RoundTransition resend = machine.Apply(abandoned, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(2));
+
+        Assert.Equal(0, abandoned.UpdatesAccepted);
+        Assert.Equal(ParticipationStatus.Joined, abandoned.Clients["a"].Status);
+        Assert.Equal(RoundRetcode.Succeed, resend.Reply!.Code);
+    }
+
+    [Fact]
+    public void Apply_FailuresInARow_CountedAndResetByValidIteration()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1, iterations: 5));
+        state = Step(machine, state, new DeadlineCheck(), s_startWindow);
+        state = Step(machine, state, new DeadlineCheck(), s_startWindow * 2);
+        int failuresBefore = state.ConsecutiveFailures;
+        state = Step(machine, state, new StartFlJobRequested("a", 10), s_startWindow * 2);
+        state = Contribute(machine, state, "a", s_startWindow * 2);
+
+        RoundTransition transition = machine.Apply(state, new AggregationCompleted(3), s_t0 + (s_startWindow * 2));
+
+        Assert.Equal(2, failuresBefore);
+        Assert.Equal(0, transition.State.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public void Apply_RandomSamplingDuringWindow_CandidateToldToComeBackAtDraw()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2, sampling: ClientSampling.Random));
+
+        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromSeconds(1));
+        RoundReply again = machine.Apply(transition.State, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromSeconds(2)).Reply!;
+
+        Assert.Equal(RoundRetcode.NotReady, transition.Reply!.Code);
+        Assert.Equal(s_t0 + s_startWindow, transition.Reply.NextRequestTime);
+        Assert.Equal(ParticipationStatus.Candidate, transition.State.Clients["a"].Status);
+        Assert.Equal(RoundRetcode.NotReady, again.Code);
+    }
+
+    [Fact]
+    public void Apply_RandomSamplingDraw_SelectsThresholdAndAnswersEveryCandidate()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 3, sampling: ClientSampling.Random));
+        string[] candidates = ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"];
+        state = JoinAll(machine, state, candidates);
+
+        RoundTransition drawn = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
+        string[] selected = [.. drawn.State.Clients.Values.Where(c => c.Status == ParticipationStatus.Selected).Select(c => c.ClientId)];
+        string loser = candidates.First(c => !selected.Contains(c));
+        RoundReply winnerReply = machine.Apply(drawn.State, new StartFlJobRequested(selected[0], 10), s_t0 + s_startWindow).Reply!;
+        RoundReply loserReply = machine.Apply(drawn.State, new StartFlJobRequested(loser, 10), s_t0 + s_startWindow).Reply!;
+        RoundReply newcomer = machine.Apply(drawn.State, new StartFlJobRequested("late", 10), s_t0 + s_startWindow).Reply!;
+
+        Assert.Equal(RoundPhase.Training, drawn.State.Phase);
+        Assert.Equal(3, selected.Length);
+        Assert.Equal(s_t0 + s_startWindow + s_updateWindow, drawn.State.UpdateModelDeadline);
+        Assert.Equal(RoundRetcode.Succeed, winnerReply.Code);
+        Assert.Equal(RoundRetcode.OutOfTime, loserReply.Code);
+        Assert.Contains("not drawn", loserReply.Reason, StringComparison.Ordinal);
+        Assert.Equal(RoundRetcode.OutOfTime, newcomer.Code);
+    }
+
+    [Fact]
+    public void Apply_RandomSamplingSameSeedAnyArrivalOrder_SameParticipants()
+    {
+        string[] candidates = [.. Enumerable.Range(0, 20).Select(i => $"device-{i:D2}")];
+        (RoundStateMachine first, RoundState firstState) = Start(Options(threshold: 5, sampling: ClientSampling.Random, seed: 42));
+        (RoundStateMachine second, RoundState secondState) = Start(Options(threshold: 5, sampling: ClientSampling.Random, seed: 42));
+
+        RoundState a = first.Apply(JoinAll(first, firstState, candidates), new DeadlineCheck(), s_t0 + s_startWindow).State;
+        RoundState b = second.Apply(JoinAll(second, secondState, [.. candidates.Reverse()]), new DeadlineCheck(), s_t0 + s_startWindow).State;
+
+        Assert.Equal(Selected(a), Selected(b));
+        Assert.Equal(5, Selected(a).Length);
+    }
+
+    [Fact]
+    public void Apply_RandomSamplingDifferentSeeds_DrawDifferentParticipants()
+    {
+        string[] candidates = [.. Enumerable.Range(0, 20).Select(i => $"device-{i:D2}")];
+        var draws = new HashSet<string>();
+
+        for (int seed = 0; seed < 5; seed++)
+        {
+            (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 5, sampling: ClientSampling.Random, seed: seed));
+            RoundState drawn = machine.Apply(JoinAll(machine, state, candidates), new DeadlineCheck(), s_t0 + s_startWindow).State;
+            draws.Add(string.Join(",", Selected(drawn)));
+        }
+
+        Assert.True(draws.Count > 1, "Five seeds drew the same five of twenty participants; the seed is not used.");
+    }
+
+    [Fact]
+    public void Apply_RandomSamplingTooFewCandidates_FailsIteration()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 3, sampling: ClientSampling.Random));
+        state = JoinAll(machine, state, "a", "b");
+
+        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
+
+        IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
+        Assert.False(outcome.Valid);
+        Assert.Contains("2 candidates for a random draw of 3", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_RandomSamplingCandidateUpdatesBeforeDraw_OutOfTime()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1, sampling: ClientSampling.Random));
+        state = JoinAll(machine, state, "a");
+
+        RoundReply reply = machine.Apply(state, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(1)).Reply!;
+
+        Assert.Equal(RoundRetcode.OutOfTime, reply.Code);
+    }
+
+    [Fact]
+    public void Constructor_InvalidOptions_ThrowsNamingEveryOption()
+    {
+        var options = new RoundOptions { StartFlJobThreshold = 0, UpdateModelRatio = 1.5, StartFlJobTimeWindow = TimeSpan.Zero };
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new RoundStateMachine(options));
+
+        Assert.Contains("StartFlJobThreshold is 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("UpdateModelRatio is 1.5; it must be in (0, 1]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("StartFlJobTimeWindow is 0 ms", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string[] Selected(RoundState state)
+        => [.. state.Clients.Values.Where(c => c.Status == ParticipationStatus.Selected).Select(c => c.ClientId).Order(StringComparer.Ordinal)];
+}

@@ -1,0 +1,8 @@
+using FedSharp.Server.Stores;
+
+namespace FedSharp.Server.Tests.Stores;
+
+public sealed class InMemoryUpdateStoreTests : UpdateStoreContract
+{
+    protected override Task<IUpdateStore> CreateStoreAsync() => Task.FromResult<IUpdateStore>(new InMemoryUpdateStore());
+}
