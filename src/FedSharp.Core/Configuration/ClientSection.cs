@@ -15,6 +15,15 @@ public sealed class ClientSection
     /// <summary><c>client.client_learning_rate</c>: local learning rate (FLPlan.lr), &gt; 0. Default 0.001.</summary>
     public double ClientLearningRate { get; set; } = 0.001;
 
+    /// <summary>
+    /// <c>client.client_momentum</c> (FedSharp extension, FLPlan.momentum): SGD momentum of local training, in [0, 1).
+    /// Default 0 (plain SGD, as MindSpore's device client).
+    /// </summary>
+    public double ClientMomentum { get; set; }
+
+    /// <summary><c>client.client_weight_decay</c> (FedSharp extension, FLPlan.weight_decay): L2 weight decay, ≥ 0. Default 0.</summary>
+    public double ClientWeightDecay { get; set; }
+
     /// <summary><c>client.connection_num</c>: maximum concurrent connections of the server, ≥ 1. Default 10000.</summary>
     public int ConnectionNum { get; set; } = 10_000;
 }

@@ -21,6 +21,16 @@ public sealed class FedSharpSection
     /// <summary><c>fedsharp.client_sampling</c>: <c>first_come</c> or <c>random</c>. Default first_come.</summary>
     public ClientSamplingMode ClientSampling { get; set; } = ClientSamplingMode.FirstCome;
 
+    /// <summary>
+    /// <c>fedsharp.model</c>: the model-zoo architecture the server initialises and clients train (FLPlan.model_name),
+    /// e.g. <c>simple-cnn</c>, <c>mlp-2nn</c>, <c>logistic-regression</c>, <c>femnist-cnn</c>, <c>lenet5-3x32</c>.
+    /// Checked against the zoo at start-up. Default <c>simple-cnn</c>.
+    /// </summary>
+    public string Model { get; set; } = "simple-cnn";
+
+    /// <summary><c>fedsharp.model_seed</c>: seed of the initial global model's weights, in [0, 2147483647]. Default 0.</summary>
+    public int ModelSeed { get; set; }
+
     /// <summary><c>fedsharp.seed</c>: seed of the server's random generator (client sampling), in [0, 2147483647]. Default 0.</summary>
     public int Seed { get; set; }
 }

@@ -55,6 +55,9 @@ public sealed class JobConfiguration
     /// <summary>The <c>fedsharp</c> section.</summary>
     public FedSharpSection FedSharp { get; } = new();
 
+    /// <summary>The <c>simulation</c> section, read by <c>fedsharp simulate</c> and <c>fedsharp demo</c>.</summary>
+    public SimulationSection Simulation { get; } = new();
+
     /// <summary>
     /// Loads a YAML file, then applies <paramref name="overrides"/> (<c>key.path=value</c>), then checks required keys
     /// and the rules between keys.
@@ -125,6 +128,9 @@ public sealed class JobConfiguration
         Epochs = Client.ClientEpochNum,
         MiniBatch = Client.ClientBatchSize,
         Lr = (float)Client.ClientLearningRate,
+        Momentum = (float)Client.ClientMomentum,
+        WeightDecay = (float)Client.ClientWeightDecay,
+        ModelName = FedSharp.Model,
         Aggregation = new Aggregation
         {
             Type = Aggregation.AggregationType,

@@ -164,6 +164,8 @@ internal static class ConfigurationSchema
         Count("client.client_epoch_num", 1, int.MaxValue, c => c.Client.ClientEpochNum, (c, v) => c.Client.ClientEpochNum = v),
         Count("client.client_batch_size", 1, int.MaxValue, c => c.Client.ClientBatchSize, (c, v) => c.Client.ClientBatchSize = v),
         new RealKey("client.client_learning_rate", 0, false, double.PositiveInfinity, false, c => c.Client.ClientLearningRate, (c, v) => c.Client.ClientLearningRate = v),
+        new RealKey("client.client_momentum", 0, true, 1, false, c => c.Client.ClientMomentum, (c, v) => c.Client.ClientMomentum = v),
+        new RealKey("client.client_weight_decay", 0, true, double.PositiveInfinity, false, c => c.Client.ClientWeightDecay, (c, v) => c.Client.ClientWeightDecay = v),
         Count("client.connection_num", 1, int.MaxValue, c => c.Client.ConnectionNum, (c, v) => c.Client.ConnectionNum = v),
 
         new TextKey("fedsharp.checkpoint_dir", c => c.FedSharp.CheckpointDir, (c, v) => c.FedSharp.CheckpointDir = v),
@@ -178,5 +180,30 @@ internal static class ConfigurationSchema
             c => c.FedSharp.ClientSampling,
             (c, v) => c.FedSharp.ClientSampling = v),
         Count("fedsharp.seed", 0, int.MaxValue, c => c.FedSharp.Seed, (c, v) => c.FedSharp.Seed = v),
+        new TextKey("fedsharp.model", c => c.FedSharp.Model, (c, v) => c.FedSharp.Model = v, isValid: static v => v.Length > 0, expectation: "a model-zoo name such as simple-cnn"),
+        Count("fedsharp.model_seed", 0, int.MaxValue, c => c.FedSharp.ModelSeed, (c, v) => c.FedSharp.ModelSeed = v),
+
+        Count("simulation.clients", 1, 1_000_000, c => c.Simulation.Clients, (c, v) => c.Simulation.Clients = v),
+        new ChoiceKey<SimulationDataset>(
+            "simulation.dataset",
+            [("fashion-mnist", SimulationDataset.FashionMnist), ("fashion-mnist-subset", SimulationDataset.FashionMnistSubset), ("mnist", SimulationDataset.Mnist)],
+            c => c.Simulation.Dataset,
+            (c, v) => c.Simulation.Dataset = v),
+        new TextKey("simulation.data_dir", c => c.Simulation.DataDir, (c, v) => c.Simulation.DataDir = v),
+        new TextKey(
+            "simulation.partition", c => c.Simulation.Partition, (c, v) => c.Simulation.Partition = v,
+            isValid: static v => v.Length > 0, expectation: "a partitioner name: iid, dirichlet, labels, quantity, shards (or NIID-Bench's homo, noniid-labeldir, noniid-#label2, iid-diff-quantity)"),
+        new RealKey("simulation.partition_beta", 0, false, double.PositiveInfinity, false, c => c.Simulation.PartitionBeta, (c, v) => c.Simulation.PartitionBeta = v),
+        Count("simulation.labels_per_client", 1, 1000, c => c.Simulation.LabelsPerClient, (c, v) => c.Simulation.LabelsPerClient = v),
+        Count("simulation.shards_per_client", 1, 1000, c => c.Simulation.ShardsPerClient, (c, v) => c.Simulation.ShardsPerClient = v),
+        Count("simulation.min_samples_per_client", 0, int.MaxValue, c => c.Simulation.MinSamplesPerClient, (c, v) => c.Simulation.MinSamplesPerClient = v),
+        new ChoiceKey<SimulationTransport>(
+            "simulation.transport",
+            [("in_memory", SimulationTransport.InMemory), ("http", SimulationTransport.Http)],
+            c => c.Simulation.Transport,
+            (c, v) => c.Simulation.Transport = v),
+        Count("simulation.threads", 0, 1024, c => c.Simulation.Threads, (c, v) => c.Simulation.Threads = v),
+        Count("simulation.seed", 0, int.MaxValue, c => c.Simulation.Seed, (c, v) => c.Simulation.Seed = v),
+        new TextKey("simulation.report_dir", c => c.Simulation.ReportDir, (c, v) => c.Simulation.ReportDir = v),
     ];
 }
