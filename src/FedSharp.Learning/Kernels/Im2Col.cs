@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace FedSharp.Learning.Kernels;
 
@@ -51,7 +51,7 @@ public static class Im2Col
     /// this image's offset when a batch shares one wide matrix.</param>
     /// <param name="columnsRowStride">Distance between rows of <paramref name="columns"/>, at least outH·outW
     /// (batch · outH·outW for a shared batch matrix).</param>
-    public static void Forward(
+    public static unsafe void Forward(
         ReadOnlySpan<float> image, int channels, int height, int width,
         int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth,
         Span<float> columns, int columnsRowStride)
@@ -60,39 +60,41 @@ public static class Im2Col
             image.Length, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth,
             paddingHeight, paddingWidth, columns.Length, columnsRowStride);
 
-        int row = 0;
-        for (int c = 0; c < channels; c++)
+        fixed (float* imagePointer = image)
+        fixed (float* columnsPointer = columns)
         {
-            ReadOnlySpan<float> plane = image.Slice(c * height * width, height * width);
-            for (int i = 0; i < kernelHeight; i++)
+            float* target = columnsPointer;
+            for (int c = 0; c < channels; c++)
             {
-                for (int j = 0; j < kernelWidth; j++, row++)
+                float* plane = imagePointer + (nint)c * height * width;
+                for (int i = 0; i < kernelHeight; i++)
                 {
-                    Span<float> target = columns.Slice(row * columnsRowStride, outputHeight * outputWidth);
-                    (int first, int end) = ValidOutputRange(outputWidth, width, strideWidth, paddingWidth, j);
-                    for (int oh = 0; oh < outputHeight; oh++)
+                    for (int j = 0; j < kernelWidth; j++, target += columnsRowStride)
                     {
-                        Span<float> line = target.Slice(oh * outputWidth, outputWidth);
-                        int y = oh * strideHeight - paddingHeight + i;
-                        if ((uint)y >= (uint)height || first >= end)
+                        (int first, int end) = ValidOutputRange(outputWidth, width, strideWidth, paddingWidth, j);
+                        float* line = target;
+                        for (int oh = 0; oh < outputHeight; oh++, line += outputWidth)
                         {
-                            line.Clear();
-                            continue;
-                        }
-
-                        ReadOnlySpan<float> source = plane.Slice(y * width, width);
-                        line[..first].Clear();
-                        line[end..].Clear();
-                        int x = first * strideWidth - paddingWidth + j;
-                        if (strideWidth == 1)
-                        {
-                            source.Slice(x, end - first).CopyTo(line[first..end]);
-                        }
-                        else
-                        {
-                            for (int ow = first; ow < end; ow++, x += strideWidth)
+                            int y = oh * strideHeight - paddingHeight + i;
+                            if ((uint)y >= (uint)height)
                             {
-                                line[ow] = source[x];
+                                new Span<float>(line, outputWidth).Clear();
+                                continue;
+                            }
+
+                            ClearRun(line, first);
+                            ClearRun(line + end, outputWidth - end);
+                            float* source = plane + (nint)y * width + first * strideWidth - paddingWidth + j;
+                            if (strideWidth == 1)
+                            {
+                                CopyRun(source, line + first, end - first);
+                            }
+                            else
+                            {
+                                for (int ow = first; ow < end; ow++, source += strideWidth)
+                                {
+                                    line[ow] = *source;
+                                }
                             }
                         }
                     }
@@ -117,7 +119,7 @@ public static class Im2Col
     /// <param name="paddingHeight">Zero rows above and below.</param>
     /// <param name="paddingWidth">Zero columns left and right.</param>
     /// <param name="imageGradient">The destination, channels×height×width.</param>
-    public static void Backward(
+    public static unsafe void Backward(
         ReadOnlySpan<float> columns, int columnsRowStride, int channels, int height, int width,
         int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth,
         Span<float> imageGradient)
@@ -127,47 +129,91 @@ public static class Im2Col
             paddingHeight, paddingWidth, columns.Length, columnsRowStride);
 
         imageGradient[..(channels * height * width)].Clear();
-        int row = 0;
-        for (int c = 0; c < channels; c++)
+        fixed (float* columnsPointer = columns)
+        fixed (float* gradientPointer = imageGradient)
         {
-            Span<float> plane = imageGradient.Slice(c * height * width, height * width);
-            for (int i = 0; i < kernelHeight; i++)
+            float* source = columnsPointer;
+            for (int c = 0; c < channels; c++)
             {
-                for (int j = 0; j < kernelWidth; j++, row++)
+                float* plane = gradientPointer + (nint)c * height * width;
+                for (int i = 0; i < kernelHeight; i++)
                 {
-                    ReadOnlySpan<float> source = columns.Slice(row * columnsRowStride, outputHeight * outputWidth);
-                    (int first, int end) = ValidOutputRange(outputWidth, width, strideWidth, paddingWidth, j);
-                    if (first >= end)
+                    for (int j = 0; j < kernelWidth; j++, source += columnsRowStride)
                     {
-                        continue;
-                    }
-
-                    for (int oh = 0; oh < outputHeight; oh++)
-                    {
-                        int y = oh * strideHeight - paddingHeight + i;
-                        if ((uint)y >= (uint)height)
+                        (int first, int end) = ValidOutputRange(outputWidth, width, strideWidth, paddingWidth, j);
+                        if (first >= end)
                         {
                             continue;
                         }
 
-                        ReadOnlySpan<float> line = source.Slice(oh * outputWidth, outputWidth);
-                        Span<float> target = plane.Slice(y * width, width);
-                        int x = first * strideWidth - paddingWidth + j;
-                        if (strideWidth == 1)
+                        float* line = source;
+                        for (int oh = 0; oh < outputHeight; oh++, line += outputWidth)
                         {
-                            Span<float> run = target.Slice(x, end - first);
-                            TensorPrimitives.Add(run, line[first..end], run);
-                        }
-                        else
-                        {
-                            for (int ow = first; ow < end; ow++, x += strideWidth)
+                            int y = oh * strideHeight - paddingHeight + i;
+                            if ((uint)y >= (uint)height)
                             {
-                                target[x] += line[ow];
+                                continue;
+                            }
+
+                            float* target = plane + (nint)y * width + first * strideWidth - paddingWidth + j;
+                            if (strideWidth == 1)
+                            {
+                                AddRun(line + first, target, end - first);
+                            }
+                            else
+                            {
+                                for (int ow = first; ow < end; ow++, target += strideWidth)
+                                {
+                                    *target += line[ow];
+                                }
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    // Runs are one output row (8 to 32 floats for the model zoo), too short for Span.CopyTo's call to pay off.
+    private static unsafe void CopyRun(float* source, float* destination, int length)
+    {
+        int index = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; index <= length - Vector256<float>.Count; index += Vector256<float>.Count)
+            {
+                Vector256.Load(source + index).Store(destination + index);
+            }
+        }
+
+        for (; index < length; index++)
+        {
+            destination[index] = source[index];
+        }
+    }
+
+    private static unsafe void ClearRun(float* destination, int length)
+    {
+        for (int index = 0; index < length; index++)
+        {
+            destination[index] = 0f;
+        }
+    }
+
+    private static unsafe void AddRun(float* source, float* destination, int length)
+    {
+        int index = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; index <= length - Vector256<float>.Count; index += Vector256<float>.Count)
+            {
+                (Vector256.Load(destination + index) + Vector256.Load(source + index)).Store(destination + index);
+            }
+        }
+
+        for (; index < length; index++)
+        {
+            destination[index] += source[index];
         }
     }
 
