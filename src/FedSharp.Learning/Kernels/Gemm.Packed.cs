@@ -5,9 +5,6 @@ namespace FedSharp.Learning.Kernels;
 
 public static partial class Gemm
 {
-    // Rows of C per microkernel call. Six rows of two vectors keep 12 accumulators live, three times the FMA latency
-    // (4 cycles) times its throughput (1 zmm or 2 ymm per cycle on Zen 4), and fit the 16 ymm registers of AVX2 too.
-    internal const int MicroRows = 6;
 
     // Depth of one packed block: a 6×256 A micro-panel (6 KB) plus the 256×NR B micro-panel it meets stay in L1.
     private const int DepthBlock = 256;
@@ -20,7 +17,14 @@ public static partial class Gemm
 
     // Up to this many rows of C, an untransposed B is read in place: each of its rows is reused by at most a few
     // A micro-panels, so copying it would cost about as much as the multiply.
-    private const int InPlaceBMaxRows = 2 * MicroRows;
+    private const int InPlaceBMaxRows = 256;
+
+    /// <summary>
+    /// Rows of C per microkernel call and of a packed A micro-panel. With two vectors per row, 8 rows keep 16 zmm
+    /// accumulators live (of 32 registers) and 6 rows keep 12 ymm accumulators (of 16), at least twice the FMA
+    /// latency (4 cycles) times its issue rate, so the FMA pipes never wait on a result.
+    /// </summary>
+    internal static int MicroRows => Vector512.IsHardwareAccelerated ? PanelRows512 : PanelRows256;
 
     /// <summary>Columns of C per microkernel call: two vectors of the active width.</summary>
     internal static int MicroColumns => Vector512.IsHardwareAccelerated ? 2 * Vector512<float>.Count : 2 * Vector256<float>.Count;
@@ -42,8 +46,9 @@ public static partial class Gemm
         float* packedA = scratch.PackedA(mcMax * kcMax);
         float* packedB = scratch.PackedB((inPlaceB ? nr : ncMax) * kcMax);
 
-        // Edge tiles are computed whole into this tile and only their valid part is merged into C.
-        float* tile = stackalloc float[MicroRows * 2 * 16];
+        // Tiles narrower than nr are computed whole into this tile and only their valid part is merged into C.
+        float* tile = stackalloc float[PanelRows512 * 2 * 16];
+        int mr = MicroRows;
 
         for (int jc = 0; jc < n; jc += ColumnBlock)
         {
@@ -87,18 +92,18 @@ public static partial class Gemm
                             bStride = nr;
                         }
 
-                        for (int ir = 0; ir < mc; ir += MicroRows)
+                        for (int ir = 0; ir < mc; ir += mr)
                         {
-                            int rows = Math.Min(MicroRows, mc - ir);
+                            int rows = Math.Min(mr, mc - ir);
                             float* aPanel = packedA + (nint)ir * kc;
                             float* cTile = c + (nint)(ic + ir) * ldc + jc + jr;
-                            if (rows == MicroRows && cols == nr)
+                            if (cols == nr)
                             {
-                                Microkernel(kc, aPanel, bPanel, bStride, cTile, ldc, blockBeta);
+                                Microkernel(rows, kc, aPanel, bPanel, bStride, cTile, ldc, blockBeta);
                             }
                             else
                             {
-                                Microkernel(kc, aPanel, bPanel, bStride, tile, nr, 0f);
+                                Microkernel(rows, kc, aPanel, bPanel, bStride, tile, nr, 0f);
                                 MergeTile(tile, nr, rows, cols, cTile, ldc, blockBeta);
                             }
                         }
@@ -108,16 +113,33 @@ public static partial class Gemm
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Microkernel(int kc, float* a, float* b, nint bStride, float* c, nint ldc, float beta)
+    private static unsafe void Microkernel(int rows, int kc, float* a, float* b, nint bStride, float* c, nint ldc, float beta)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            Microkernel512(kc, a, b, bStride, c, ldc, beta);
+            switch (rows)
+            {
+                case 8: Microkernel512<Rows8>(kc, a, b, bStride, c, ldc, beta); break;
+                case 7: Microkernel512<Rows7>(kc, a, b, bStride, c, ldc, beta); break;
+                case 6: Microkernel512<Rows6>(kc, a, b, bStride, c, ldc, beta); break;
+                case 5: Microkernel512<Rows5>(kc, a, b, bStride, c, ldc, beta); break;
+                case 4: Microkernel512<Rows4>(kc, a, b, bStride, c, ldc, beta); break;
+                case 3: Microkernel512<Rows3>(kc, a, b, bStride, c, ldc, beta); break;
+                case 2: Microkernel512<Rows2>(kc, a, b, bStride, c, ldc, beta); break;
+                default: Microkernel512<Rows1>(kc, a, b, bStride, c, ldc, beta); break;
+            }
         }
         else
         {
-            Microkernel256(kc, a, b, bStride, c, ldc, beta);
+            switch (rows)
+            {
+                case 6: Microkernel256<Rows6>(kc, a, b, bStride, c, ldc, beta); break;
+                case 5: Microkernel256<Rows5>(kc, a, b, bStride, c, ldc, beta); break;
+                case 4: Microkernel256<Rows4>(kc, a, b, bStride, c, ldc, beta); break;
+                case 3: Microkernel256<Rows3>(kc, a, b, bStride, c, ldc, beta); break;
+                case 2: Microkernel256<Rows2>(kc, a, b, bStride, c, ldc, beta); break;
+                default: Microkernel256<Rows1>(kc, a, b, bStride, c, ldc, beta); break;
+            }
         }
     }
 

@@ -9,9 +9,10 @@ public static partial class Gemm
     /// </summary>
     private static unsafe void PackA(bool transposeA, float* a, int lda, int i0, int mc, int p0, int kc, float* destination)
     {
-        for (int ir = 0; ir < mc; ir += MicroRows)
+        int mr = MicroRows;
+        for (int ir = 0; ir < mc; ir += mr)
         {
-            int rows = Math.Min(MicroRows, mc - ir);
+            int rows = Math.Min(mr, mc - ir);
             float* panel = destination + (nint)ir * kc;
             if (transposeA)
             {
@@ -19,14 +20,14 @@ public static partial class Gemm
                 for (int p = 0; p < kc; p++)
                 {
                     float* source = a + (nint)(p0 + p) * lda + i0 + ir;
-                    float* target = panel + (nint)p * MicroRows;
+                    float* target = panel + (nint)p * mr;
                     int r = 0;
                     for (; r < rows; r++)
                     {
                         target[r] = source[r];
                     }
 
-                    for (; r < MicroRows; r++)
+                    for (; r < mr; r++)
                     {
                         target[r] = 0f;
                     }
@@ -34,7 +35,7 @@ public static partial class Gemm
             }
             else
             {
-                for (int r = 0; r < MicroRows; r++)
+                for (int r = 0; r < mr; r++)
                 {
                     float* target = panel + r;
                     if (r < rows)
@@ -42,14 +43,14 @@ public static partial class Gemm
                         float* source = a + (nint)(i0 + ir + r) * lda + p0;
                         for (int p = 0; p < kc; p++)
                         {
-                            target[(nint)p * MicroRows] = source[p];
+                            target[(nint)p * mr] = source[p];
                         }
                     }
                     else
                     {
                         for (int p = 0; p < kc; p++)
                         {
-                            target[(nint)p * MicroRows] = 0f;
+                            target[(nint)p * mr] = 0f;
                         }
                     }
                 }

@@ -88,6 +88,22 @@ public sealed class GemmTests
 
     [Theory]
     [MemberData(nameof(Transposes))]
+    public void Multiply_FewRowsLongDepth_MatchesScalarTwin(bool transposeA, bool transposeB)
+    {
+        // Weight-gradient shapes (k far above m and n) take the dot-product path for A·Bᵀ: every row and column
+        // remainder of its blocks, with a depth that is no multiple of any vector width.
+        var random = new Random(13);
+        for (int m = 1; m <= 13; m++)
+        {
+            for (int n = 1; n <= 9; n++)
+            {
+                AssertMatchesScalarTwin(random, transposeA, transposeB, m, n, 8 * m + 37, beta: n % 2, padding: m % 3);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Transposes))]
     public void Multiply_BetaOneWithStridesWiderThanRows_AccumulatesAndLeavesPaddingAlone(bool transposeA, bool transposeB)
     {
         var random = new Random(3);
