@@ -103,6 +103,33 @@ public sealed class GemmTests
     }
 
     [Theory]
+    [InlineData(3, 5, 40, 48)]
+    [InlineData(7, 5, 2069, 2080)]
+    [InlineData(2, 3, 4111, 4128)]
+    public void Multiply_TransposedBAtEveryCacheLineOffset_MatchesScalarTwin(int m, int n, int k, int ldb)
+    {
+        // B rows sharing one offset within a cache line (ldb a multiple of 16 floats) are read line-aligned after a
+        // masked head; starting B at each of the 16 offsets exercises every head and tail length.
+        var random = new Random(m * n);
+        float[] a = RandomMatrix(random, m, k, 0);
+        float[] storage = RandomMatrix(random, n + 1, ldb, 0);
+        for (int offset = 0; offset < 16; offset++)
+        {
+            ReadOnlySpan<float> b = storage.AsSpan(offset, (n - 1) * ldb + k);
+            float[] expected = new float[m * n];
+            float[] actual = new float[m * n];
+
+            GemmScalar.Multiply(false, true, m, n, k, a, k, b, ldb, 0f, expected, n);
+            Gemm.Multiply(false, true, m, n, k, a, k, b, ldb, 0f, actual, n);
+
+            for (int index = 0; index < expected.Length; index++)
+            {
+                Assert.True(Math.Abs(expected[index] - actual[index]) <= 1e-5f * (k + 1), $"C[{index}] at B offset {offset} is {actual[index]}, scalar twin says {expected[index]}.");
+            }
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Transposes))]
     public void Multiply_BetaOneWithStridesWiderThanRows_AccumulatesAndLeavesPaddingAlone(bool transposeA, bool transposeB)
     {
