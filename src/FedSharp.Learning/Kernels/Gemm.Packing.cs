@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace FedSharp.Learning.Kernels;
 
 public static partial class Gemm
@@ -79,8 +82,31 @@ public static partial class Gemm
             }
             else
             {
-                // B is stored n×k: read each of its rows contiguously and scatter it down one panel column.
-                for (int j = 0; j < nr; j++)
+                // B is stored n×k: whole 8×8 blocks are transposed in registers, the ragged rest element by element.
+                int transposedColumns = 0;
+                if (Avx.IsSupported)
+                {
+                    int wholeDepth = kc - kc % 8;
+                    for (; transposedColumns + 8 <= cols; transposedColumns += 8)
+                    {
+                        float* source = b + (nint)(j0 + jr + transposedColumns) * ldb + p0;
+                        float* target = panel + transposedColumns;
+                        for (int p = 0; p < wholeDepth; p += 8)
+                        {
+                            Transpose8x8(source + p, ldb, target + (nint)p * nr, nr);
+                        }
+
+                        for (int p = wholeDepth; p < kc; p++)
+                        {
+                            for (int j = 0; j < 8; j++)
+                            {
+                                target[(nint)p * nr + j] = source[(nint)j * ldb + p];
+                            }
+                        }
+                    }
+                }
+
+                for (int j = transposedColumns; j < nr; j++)
                 {
                     float* target = panel + j;
                     if (j < cols)
@@ -101,5 +127,45 @@ public static partial class Gemm
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Writes the transpose of the 8×8 block at <paramref name="source"/> (rows <paramref name="sourceStride"/>
+    /// apart) to <paramref name="destination"/> (rows <paramref name="destinationStride"/> apart): destination row p
+    /// is (source[0][p], …, source[7][p]).
+    /// </summary>
+    /// <remarks>
+    /// The classic three-stage AVX transpose: unpack interleaves row pairs (lanes r0p r1p per 128-bit half),
+    /// shuffle gathers four rows per half (r0p r1p r2p r3p), and the 128-bit permute joins rows 0–3 with rows 4–7.
+    /// </remarks>
+    private static unsafe void Transpose8x8(float* source, nint sourceStride, float* destination, nint destinationStride)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(source);
+        Vector256<float> r1 = Avx.LoadVector256(source + sourceStride);
+        Vector256<float> r2 = Avx.LoadVector256(source + 2 * sourceStride);
+        Vector256<float> r3 = Avx.LoadVector256(source + 3 * sourceStride);
+        Vector256<float> r4 = Avx.LoadVector256(source + 4 * sourceStride);
+        Vector256<float> r5 = Avx.LoadVector256(source + 5 * sourceStride);
+        Vector256<float> r6 = Avx.LoadVector256(source + 6 * sourceStride);
+        Vector256<float> r7 = Avx.LoadVector256(source + 7 * sourceStride);
+
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        Avx.Store(destination, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(destination + destinationStride, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(destination + 2 * destinationStride, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(destination + 3 * destinationStride, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(destination + 4 * destinationStride, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(destination + 5 * destinationStride, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(destination + 6 * destinationStride, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(destination + 7 * destinationStride, Avx.Permute2x128(u3, u7, 0x31));
     }
 }
