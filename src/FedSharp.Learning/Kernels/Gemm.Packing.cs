@@ -20,6 +20,17 @@ public static partial class Gemm
             if (transposeA)
             {
                 // A is stored k×m, so the values one p needs are adjacent: copy a short run per p.
+                if (rows == 8 && mr == 8 && Vector256.IsHardwareAccelerated)
+                {
+                    float* source = a + (nint)p0 * lda + i0 + ir;
+                    for (int p = 0; p < kc; p++, source += lda)
+                    {
+                        Vector256.Load(source).Store(panel + (nint)p * 8);
+                    }
+
+                    continue;
+                }
+
                 for (int p = 0; p < kc; p++)
                 {
                     float* source = a + (nint)(p0 + p) * lda + i0 + ir;
@@ -33,6 +44,24 @@ public static partial class Gemm
                     for (; r < mr; r++)
                     {
                         target[r] = 0f;
+                    }
+                }
+            }
+            else if (rows == 8 && mr == 8 && Avx.IsSupported)
+            {
+                // Eight A rows × eight depths transpose in registers into eight panel rows of 8 values.
+                float* source = a + (nint)(i0 + ir) * lda + p0;
+                int wholeDepth = kc - kc % 8;
+                for (int p = 0; p < wholeDepth; p += 8)
+                {
+                    Transpose8x8(source + p, lda, panel + (nint)p * 8, 8);
+                }
+
+                for (int p = wholeDepth; p < kc; p++)
+                {
+                    for (int r = 0; r < 8; r++)
+                    {
+                        panel[(nint)p * 8 + r] = source[(nint)r * lda + p];
                     }
                 }
             }
