@@ -15,9 +15,11 @@ public static partial class Gemm
     // Columns of B packed at once: bounds the packed B block (2 MB at full depth) for very wide im2col matrices.
     private const int ColumnBlock = 2048;
 
-    // Up to this many rows of C, an untransposed B is read in place: each of its rows is reused by at most a few
-    // A micro-panels, so copying it would cost about as much as the multiply.
-    private const int InPlaceBMaxRows = 256;
+    // Up to this many rows of C, an untransposed B is read in place rather than packed: each of its rows then meets
+    // few enough A micro-panels that copying it costs more than the strided reads. Measured on Zen 4: with 512-bit
+    // panels in-place reads win up to 256³; with 256-bit panels packing wins beyond about 128 rows.
+    private const int InPlaceBMaxRows512 = 256;
+    private const int InPlaceBMaxRows256 = 128;
 
     /// <summary>
     /// Rows of C per microkernel call and of a packed A micro-panel. With two vectors per row, 8 rows keep 16 zmm
@@ -34,7 +36,7 @@ public static partial class Gemm
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
         int nr = MicroColumns;
-        bool inPlaceB = !transposeB && m <= InPlaceBMaxRows;
+        bool inPlaceB = !transposeB && m <= (Vector512.IsHardwareAccelerated ? InPlaceBMaxRows512 : InPlaceBMaxRows256);
 
         // Split k into equal blocks rather than full ones plus a sliver, so every block keeps the FMA pipes busy.
         int depthBlocks = (k + DepthBlock - 1) / DepthBlock;
