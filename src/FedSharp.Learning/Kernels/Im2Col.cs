@@ -1,0 +1,232 @@
+using System.Runtime.Intrinsics;
+
+namespace FedSharp.Learning.Kernels;
+
+/// <summary>
+/// Unfolds an NCHW image into the column matrix that turns a convolution into one GEMM (im2col), and folds
+/// column gradients back onto the image (col2im).
+/// </summary>
+/// <remarks>
+/// Row <c>(c·kernelHeight + i)·kernelWidth + j</c> of the column matrix holds, for every output pixel (oh, ow) in
+/// row-major order, the input value at (c, oh·strideHeight − paddingHeight + i, ow·strideWidth − paddingWidth + j),
+/// or zero where that falls in the padding. <see cref="Im2ColScalar"/> is the element-by-element twin.
+/// </remarks>
+public static class Im2Col
+{
+    /// <summary>
+    /// The output extent of a convolution along one axis: <c>(size + 2·padding − kernel) / stride + 1</c>.
+    /// </summary>
+    /// <param name="size">Input extent, at least 1.</param>
+    /// <param name="kernel">Kernel extent, at least 1 and at most <c>size + 2·padding</c>.</param>
+    /// <param name="stride">Step between windows, at least 1.</param>
+    /// <param name="padding">Zeros added on each side, at least 0.</param>
+    public static int OutputSize(int size, int kernel, int stride, int padding)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(kernel, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(padding);
+        if ((long)size + 2L * padding < kernel)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(kernel),
+                $"A kernel of {kernel} does not fit an input of {size} with padding {padding}; use a kernel of at most {(long)size + 2L * padding} or more padding.");
+        }
+
+        return (int)(((long)size + 2L * padding - kernel) / stride + 1);
+    }
+
+    /// <summary>Writes the column matrix of one image (im2col).</summary>
+    /// <param name="image">One image, channels×height×width.</param>
+    /// <param name="channels">Input channels, at least 1.</param>
+    /// <param name="height">Image height.</param>
+    /// <param name="width">Image width.</param>
+    /// <param name="kernelHeight">Kernel height.</param>
+    /// <param name="kernelWidth">Kernel width.</param>
+    /// <param name="strideHeight">Vertical stride.</param>
+    /// <param name="strideWidth">Horizontal stride.</param>
+    /// <param name="paddingHeight">Zero rows above and below.</param>
+    /// <param name="paddingWidth">Zero columns left and right.</param>
+    /// <param name="columns">The destination: channels·kernelHeight·kernelWidth rows of outH·outW values, starting at
+    /// this image's offset when a batch shares one wide matrix.</param>
+    /// <param name="columnsRowStride">Distance between rows of <paramref name="columns"/>, at least outH·outW
+    /// (batch · outH·outW for a shared batch matrix).</param>
+    public static unsafe void Forward(
+        ReadOnlySpan<float> image, int channels, int height, int width,
+        int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth,
+        Span<float> columns, int columnsRowStride)
+    {
+        (int outputHeight, int outputWidth) = Im2ColArguments.Validate(
+            image.Length, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth,
+            paddingHeight, paddingWidth, columns.Length, columnsRowStride);
+
+        fixed (float* imagePointer = image)
+        fixed (float* columnsPointer = columns)
+        {
+            float* target = columnsPointer;
+            for (int c = 0; c < channels; c++)
+            {
+                float* plane = imagePointer + (nint)c * height * width;
+                for (int i = 0; i < kernelHeight; i++)
+                {
+                    for (int j = 0; j < kernelWidth; j++, target += columnsRowStride)
+                    {
+                        (int first, int end) = ValidOutputRange(outputWidth, width, strideWidth, paddingWidth, j);
+                        float* line = target;
+                        for (int oh = 0; oh < outputHeight; oh++, line += outputWidth)
+                        {
+                            int y = oh * strideHeight - paddingHeight + i;
+                            if ((uint)y >= (uint)height)
+                            {
+                                new Span<float>(line, outputWidth).Clear();
+                                continue;
+                            }
+
+                            ClearRun(line, first);
+                            ClearRun(line + end, outputWidth - end);
+                            float* source = plane + (nint)y * width + first * strideWidth - paddingWidth + j;
+                            if (strideWidth == 1)
+                            {
+                                CopyRun(source, line + first, end - first);
+                            }
+                            else
+                            {
+                                for (int ow = first; ow < end; ow++, source += strideWidth)
+                                {
+                                    line[ow] = *source;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Overwrites <paramref name="imageGradient"/> with the sum of every column entry's gradient at the input pixel it
+    /// was copied from (col2im, the adjoint of <see cref="Forward"/>); entries that came from padding are dropped.
+    /// </summary>
+    /// <param name="columns">Gradient of the column matrix, laid out as <see cref="Forward"/> writes it.</param>
+    /// <param name="columnsRowStride">Distance between rows of <paramref name="columns"/>.</param>
+    /// <param name="channels">Input channels, at least 1.</param>
+    /// <param name="height">Image height.</param>
+    /// <param name="width">Image width.</param>
+    /// <param name="kernelHeight">Kernel height.</param>
+    /// <param name="kernelWidth">Kernel width.</param>
+    /// <param name="strideHeight">Vertical stride.</param>
+    /// <param name="strideWidth">Horizontal stride.</param>
+    /// <param name="paddingHeight">Zero rows above and below.</param>
+    /// <param name="paddingWidth">Zero columns left and right.</param>
+    /// <param name="imageGradient">The destination, channels×height×width.</param>
+    public static unsafe void Backward(
+        ReadOnlySpan<float> columns, int columnsRowStride, int channels, int height, int width,
+        int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth,
+        Span<float> imageGradient)
+    {
+        (int outputHeight, int outputWidth) = Im2ColArguments.Validate(
+            imageGradient.Length, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth,
+            paddingHeight, paddingWidth, columns.Length, columnsRowStride);
+
+        imageGradient[..(channels * height * width)].Clear();
+        fixed (float* columnsPointer = columns)
+        fixed (float* gradientPointer = imageGradient)
+        {
+            float* source = columnsPointer;
+            for (int c = 0; c < channels; c++)
+            {
+                float* plane = gradientPointer + (nint)c * height * width;
+                for (int i = 0; i < kernelHeight; i++)
+                {
+                    for (int j = 0; j < kernelWidth; j++, source += columnsRowStride)
+                    {
+                        (int first, int end) = ValidOutputRange(outputWidth, width, strideWidth, paddingWidth, j);
+                        if (first >= end)
+                        {
+                            continue;
+                        }
+
+                        float* line = source;
+                        for (int oh = 0; oh < outputHeight; oh++, line += outputWidth)
+                        {
+                            int y = oh * strideHeight - paddingHeight + i;
+                            if ((uint)y >= (uint)height)
+                            {
+                                continue;
+                            }
+
+                            float* target = plane + (nint)y * width + first * strideWidth - paddingWidth + j;
+                            if (strideWidth == 1)
+                            {
+                                AddRun(line + first, target, end - first);
+                            }
+                            else
+                            {
+                                for (int ow = first; ow < end; ow++, target += strideWidth)
+                                {
+                                    *target += line[ow];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Runs are one output row (8 to 32 floats for the model zoo), too short for Span.CopyTo's call to pay off.
+    private static unsafe void CopyRun(float* source, float* destination, int length)
+    {
+        int index = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; index <= length - Vector256<float>.Count; index += Vector256<float>.Count)
+            {
+                Vector256.Load(source + index).Store(destination + index);
+            }
+        }
+
+        for (; index < length; index++)
+        {
+            destination[index] = source[index];
+        }
+    }
+
+    private static unsafe void ClearRun(float* destination, int length)
+    {
+        for (int index = 0; index < length; index++)
+        {
+            destination[index] = 0f;
+        }
+    }
+
+    private static unsafe void AddRun(float* source, float* destination, int length)
+    {
+        int index = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; index <= length - Vector256<float>.Count; index += Vector256<float>.Count)
+            {
+                (Vector256.Load(destination + index) + Vector256.Load(source + index)).Store(destination + index);
+            }
+        }
+
+        for (; index < length; index++)
+        {
+            destination[index] += source[index];
+        }
+    }
+
+    /// <summary>
+    /// The output columns [first, end) whose input column <c>ow·stride − padding + kernelColumn</c> lies inside the
+    /// image; the rest read padding.
+    /// </summary>
+    private static (int First, int End) ValidOutputRange(int outputWidth, int width, int stride, int padding, int kernelColumn)
+    {
+        int offset = padding - kernelColumn;
+        int first = offset <= 0 ? 0 : (offset + stride - 1) / stride;
+        int last = width - 1 + offset;
+        int end = last < 0 ? 0 : Math.Min(outputWidth, last / stride + 1);
+        return (Math.Min(first, end), end);
+    }
+}
