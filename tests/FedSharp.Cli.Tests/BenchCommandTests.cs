@@ -22,4 +22,17 @@ public sealed class BenchCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("--seconds must be a positive number of seconds", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task BenchGemm_Json_ReportsThroughputAndPeakWithTheActivePath()
+    {
+        ProcessResult result = await FedSharpProcess.RunAsync("bench", "gemm", "--size", "64", "--seconds", "0.3", "--json");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var summary = result.LastJsonLine();
+        Assert.Equal(64, summary.GetProperty("size").GetInt32());
+        Assert.True(summary.GetProperty("gemm_gflops").GetDouble() > 0);
+        Assert.True(summary.GetProperty("peak_gflops").GetDouble() > 0);
+        Assert.Contains(summary.GetProperty("vector_path").GetString(), new[] { "Vector512", "Vector256", "Scalar" });
+    }
 }
