@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace FedSharp.Learning.Kernels;
@@ -63,37 +64,43 @@ public static class Im2Col
         fixed (float* imagePointer = image)
         fixed (float* columnsPointer = columns)
         {
+            int pixels = outputHeight * outputWidth;
             float* target = columnsPointer;
             for (int c = 0; c < channels; c++)
             {
                 float* plane = imagePointer + (nint)c * height * width;
                 for (int i = 0; i < kernelHeight; i++)
                 {
+                    // Output rows [rowFirst, rowEnd) read image rows; the rest read vertical padding.
+                    (int rowFirst, int rowEnd) = ValidOutputRange(outputHeight, height, strideHeight, paddingHeight, i);
                     for (int j = 0; j < kernelWidth; j++, target += columnsRowStride)
                     {
                         (int first, int end) = ValidOutputRange(outputWidth, width, strideWidth, paddingWidth, j);
-                        float* line = target;
-                        for (int oh = 0; oh < outputHeight; oh++, line += outputWidth)
+                        if (first >= end)
                         {
-                            int y = oh * strideHeight - paddingHeight + i;
-                            if ((uint)y >= (uint)height)
-                            {
-                                new Span<float>(line, outputWidth).Clear();
-                                continue;
-                            }
+                            ClearRun(target, pixels);
+                            continue;
+                        }
 
+                        ClearRun(target, rowFirst * outputWidth);
+                        ClearRun(target + rowEnd * outputWidth, pixels - rowEnd * outputWidth);
+                        float* source = plane + (nint)(rowFirst * strideHeight - paddingHeight + i) * width + first * strideWidth - paddingWidth + j;
+                        nint sourceStep = (nint)strideHeight * width;
+                        float* line = target + rowFirst * outputWidth;
+                        for (int oh = rowFirst; oh < rowEnd; oh++, source += sourceStep, line += outputWidth)
+                        {
                             ClearRun(line, first);
                             ClearRun(line + end, outputWidth - end);
-                            float* source = plane + (nint)y * width + first * strideWidth - paddingWidth + j;
                             if (strideWidth == 1)
                             {
                                 CopyRun(source, line + first, end - first);
                             }
                             else
                             {
-                                for (int ow = first; ow < end; ow++, source += strideWidth)
+                                float* pixel = source;
+                                for (int ow = first; ow < end; ow++, pixel += strideWidth)
                                 {
-                                    line[ow] = *source;
+                                    line[ow] = *pixel;
                                 }
                             }
                         }
@@ -138,6 +145,7 @@ public static class Im2Col
                 float* plane = gradientPointer + (nint)c * height * width;
                 for (int i = 0; i < kernelHeight; i++)
                 {
+                    (int rowFirst, int rowEnd) = ValidOutputRange(outputHeight, height, strideHeight, paddingHeight, i);
                     for (int j = 0; j < kernelWidth; j++, source += columnsRowStride)
                     {
                         (int first, int end) = ValidOutputRange(outputWidth, width, strideWidth, paddingWidth, j);
@@ -146,25 +154,21 @@ public static class Im2Col
                             continue;
                         }
 
-                        float* line = source;
-                        for (int oh = 0; oh < outputHeight; oh++, line += outputWidth)
+                        float* target = plane + (nint)(rowFirst * strideHeight - paddingHeight + i) * width + first * strideWidth - paddingWidth + j;
+                        nint targetStep = (nint)strideHeight * width;
+                        float* line = source + rowFirst * outputWidth;
+                        for (int oh = rowFirst; oh < rowEnd; oh++, target += targetStep, line += outputWidth)
                         {
-                            int y = oh * strideHeight - paddingHeight + i;
-                            if ((uint)y >= (uint)height)
-                            {
-                                continue;
-                            }
-
-                            float* target = plane + (nint)y * width + first * strideWidth - paddingWidth + j;
                             if (strideWidth == 1)
                             {
                                 AddRun(line + first, target, end - first);
                             }
                             else
                             {
-                                for (int ow = first; ow < end; ow++, target += strideWidth)
+                                float* pixel = target;
+                                for (int ow = first; ow < end; ow++, pixel += strideWidth)
                                 {
-                                    *target += line[ow];
+                                    *pixel += line[ow];
                                 }
                             }
                         }
@@ -174,19 +178,38 @@ public static class Im2Col
         }
     }
 
-    // Runs are one output row (8 to 32 floats for the model zoo), too short for Span.CopyTo's call to pay off.
+    // Runs are one output row (8 to 32 floats for the model zoo), too short for Span.CopyTo's call to pay off. A
+    // ragged end is covered by one more vector ending exactly at the run's end; it rewrites a few floats already
+    // copied with the same values, which is harmless because image and columns never overlap.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void CopyRun(float* source, float* destination, int length)
     {
-        int index = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
         {
+            int index = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; index <= length - Vector512<float>.Count; index += Vector512<float>.Count)
+                {
+                    Vector512.Load(source + index).Store(destination + index);
+                }
+            }
+
             for (; index <= length - Vector256<float>.Count; index += Vector256<float>.Count)
             {
                 Vector256.Load(source + index).Store(destination + index);
             }
+
+            if (index < length)
+            {
+                int last = length - Vector256<float>.Count;
+                Vector256.Load(source + last).Store(destination + last);
+            }
+
+            return;
         }
 
-        for (; index < length; index++)
+        for (int index = 0; index < length; index++)
         {
             destination[index] = source[index];
         }
@@ -200,9 +223,18 @@ public static class Im2Col
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void AddRun(float* source, float* destination, int length)
     {
         int index = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; index <= length - Vector512<float>.Count; index += Vector512<float>.Count)
+            {
+                (Vector512.Load(destination + index) + Vector512.Load(source + index)).Store(destination + index);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             for (; index <= length - Vector256<float>.Count; index += Vector256<float>.Count)
@@ -218,15 +250,22 @@ public static class Im2Col
     }
 
     /// <summary>
-    /// The output columns [first, end) whose input column <c>ow·stride − padding + kernelColumn</c> lies inside the
-    /// image; the rest read padding.
+    /// The outputs [first, end) along one axis whose input position <c>o·stride − padding + kernelOffset</c> lies
+    /// inside the image; the rest read padding.
     /// </summary>
-    private static (int First, int End) ValidOutputRange(int outputWidth, int width, int stride, int padding, int kernelColumn)
+    private static (int First, int End) ValidOutputRange(int outputSize, int size, int stride, int padding, int kernelOffset)
     {
-        int offset = padding - kernelColumn;
+        int offset = padding - kernelOffset;
+        if (stride == 1)
+        {
+            // The common case, without the two integer divisions that would otherwise dominate short rows.
+            int unitEnd = Math.Clamp(size + offset, 0, outputSize);
+            return (Math.Min(Math.Max(offset, 0), unitEnd), unitEnd);
+        }
+
         int first = offset <= 0 ? 0 : (offset + stride - 1) / stride;
-        int last = width - 1 + offset;
-        int end = last < 0 ? 0 : Math.Min(outputWidth, last / stride + 1);
+        int last = size - 1 + offset;
+        int end = last < 0 ? 0 : Math.Min(outputSize, last / stride + 1);
         return (Math.Min(first, end), end);
     }
 }
