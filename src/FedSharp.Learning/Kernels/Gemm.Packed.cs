@@ -5,8 +5,8 @@ namespace FedSharp.Learning.Kernels;
 
 public static partial class Gemm
 {
-
-    // Depth of one packed block: a 6×256 A micro-panel (6 KB) plus the 256×NR B micro-panel it meets stay in L1.
+    // Depth of one packed block: an 8×256 A micro-panel (8 KB) and the 256×32 B micro-panel it meets (32 KB) are
+    // the working set of one microkernel call, streamed from L1 and L2.
     private const int DepthBlock = 256;
 
     // Rows of A packed at once (96 KB at full depth): sized to stay resident in the 1 MB L2 while B panels stream.
