@@ -160,6 +160,16 @@ public sealed class GemmTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Transposes))]
+    public void Multiply_FractionalBeta_ScalesOldCLikeScalarTwin(bool transposeA, bool transposeB)
+    {
+        var random = new Random(37);
+
+        AssertMatchesScalarTwin(random, transposeA, transposeB, 19, 45, 300, beta: 0.5f, padding: 1);
+        AssertMatchesScalarTwin(random, transposeA, transposeB, 4, 9, 3000, beta: -2f, padding: 0);
+    }
+
     [Fact]
     public void Multiply_ZeroDepth_ScalesOrClearsC()
     {
