@@ -76,7 +76,7 @@ public static class Im2Col
                     for (int j = 0; j < kernelWidth; j++, target += columnsRowStride)
                     {
                         (int first, int end) = ValidOutputRange(outputWidth, width, strideWidth, paddingWidth, j);
-                        if (first >= end)
+                        if (first >= end || rowFirst >= rowEnd)
                         {
                             ClearRun(target, pixels);
                             continue;
@@ -84,26 +84,15 @@ public static class Im2Col
 
                         ClearRun(target, rowFirst * outputWidth);
                         ClearRun(target + rowEnd * outputWidth, pixels - rowEnd * outputWidth);
-                        float* source = plane + (nint)(rowFirst * strideHeight - paddingHeight + i) * width + first * strideWidth - paddingWidth + j;
-                        nint sourceStep = (nint)strideHeight * width;
-                        float* line = target + rowFirst * outputWidth;
-                        for (int oh = rowFirst; oh < rowEnd; oh++, source += sourceStep, line += outputWidth)
+                        float* lines = target + rowFirst * outputWidth;
+                        int lineCount = rowEnd - rowFirst;
+                        if (first > 0 || end < outputWidth)
                         {
-                            ClearRun(line, first);
-                            ClearRun(line + end, outputWidth - end);
-                            if (strideWidth == 1)
-                            {
-                                CopyRun(source, line + first, end - first);
-                            }
-                            else
-                            {
-                                float* pixel = source;
-                                for (int ow = first; ow < end; ow++, pixel += strideWidth)
-                                {
-                                    line[ow] = *pixel;
-                                }
-                            }
+                            ClearPaddingColumns(lines, outputWidth, lineCount, first, end);
                         }
+
+                        float* source = plane + (nint)(rowFirst * strideHeight - paddingHeight + i) * width + first * strideWidth - paddingWidth + j;
+                        CopyLines(source, (nint)strideHeight * width, strideWidth, lines + first, outputWidth, lineCount, end - first);
                     }
                 }
             }
@@ -149,104 +138,91 @@ public static class Im2Col
                     for (int j = 0; j < kernelWidth; j++, source += columnsRowStride)
                     {
                         (int first, int end) = ValidOutputRange(outputWidth, width, strideWidth, paddingWidth, j);
-                        if (first >= end)
+                        if (first >= end || rowFirst >= rowEnd)
                         {
                             continue;
                         }
 
                         float* target = plane + (nint)(rowFirst * strideHeight - paddingHeight + i) * width + first * strideWidth - paddingWidth + j;
-                        nint targetStep = (nint)strideHeight * width;
-                        float* line = source + rowFirst * outputWidth;
-                        for (int oh = rowFirst; oh < rowEnd; oh++, target += targetStep, line += outputWidth)
-                        {
-                            if (strideWidth == 1)
-                            {
-                                AddRun(line + first, target, end - first);
-                            }
-                            else
-                            {
-                                float* pixel = target;
-                                for (int ow = first; ow < end; ow++, pixel += strideWidth)
-                                {
-                                    *pixel += line[ow];
-                                }
-                            }
-                        }
+                        AddLines(source + rowFirst * outputWidth + first, outputWidth, target, (nint)strideHeight * width, strideWidth, rowEnd - rowFirst, end - first);
                     }
                 }
             }
         }
     }
 
-    // Runs are one output row (8 to 32 floats for the model zoo), too short for Span.CopyTo's call to pay off. A
-    // ragged end is covered by one more vector ending exactly at the run's end; it rewrites a few floats already
-    // copied with the same values, which is harmless because image and columns never overlap.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void CopyRun(float* source, float* destination, int length)
+    /// <summary>
+    /// Copies <paramref name="lineCount"/> lines of <paramref name="length"/> pixels, taking every
+    /// <paramref name="pixelStride"/>-th source float. Kept small and separate so the JIT keeps its few variables in
+    /// registers: lines are only 8 to 32 floats for the model zoo, so per-line overhead decides the speed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void CopyLines(float* source, nint sourceStep, int pixelStride, float* destination, nint destinationStep, int lineCount, int length)
     {
-        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        if (pixelStride == 1 && Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
         {
-            int index = 0;
-            if (Vector512.IsHardwareAccelerated)
+            // A ragged end is covered by one more vector ending exactly at the line's end; it rewrites a few floats
+            // already copied with the same values, harmless because image and columns never overlap.
+            int last = length - Vector256<float>.Count;
+            for (int line = 0; line < lineCount; line++, source += sourceStep, destination += destinationStep)
             {
-                for (; index <= length - Vector512<float>.Count; index += Vector512<float>.Count)
+                for (int index = 0; index < last; index += Vector256<float>.Count)
                 {
-                    Vector512.Load(source + index).Store(destination + index);
+                    Vector256.Load(source + index).Store(destination + index);
                 }
-            }
 
-            for (; index <= length - Vector256<float>.Count; index += Vector256<float>.Count)
-            {
-                Vector256.Load(source + index).Store(destination + index);
-            }
-
-            if (index < length)
-            {
-                int last = length - Vector256<float>.Count;
                 Vector256.Load(source + last).Store(destination + last);
             }
 
             return;
         }
 
-        for (int index = 0; index < length; index++)
+        for (int line = 0; line < lineCount; line++, source += sourceStep, destination += destinationStep)
         {
-            destination[index] = source[index];
+            float* pixel = source;
+            for (int index = 0; index < length; index++, pixel += pixelStride)
+            {
+                destination[index] = *pixel;
+            }
+        }
+    }
+
+    /// <summary>The adjoint of <see cref="CopyLines"/>: adds each line into the image at its strided pixels.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void AddLines(float* source, nint sourceStep, float* destination, nint destinationStep, int pixelStride, int lineCount, int length)
+    {
+        for (int line = 0; line < lineCount; line++, source += sourceStep, destination += destinationStep)
+        {
+            int index = 0;
+            if (pixelStride == 1 && Vector256.IsHardwareAccelerated)
+            {
+                for (; index <= length - Vector256<float>.Count; index += Vector256<float>.Count)
+                {
+                    (Vector256.Load(destination + index) + Vector256.Load(source + index)).Store(destination + index);
+                }
+            }
+
+            float* pixel = destination + (nint)index * pixelStride;
+            for (; index < length; index++, pixel += pixelStride)
+            {
+                *pixel += source[index];
+            }
+        }
+    }
+
+    // Lines that start or end in horizontal padding: zero the columns before first and from end on.
+    private static unsafe void ClearPaddingColumns(float* lines, int lineStep, int lineCount, int first, int end)
+    {
+        for (int line = 0; line < lineCount; line++, lines += lineStep)
+        {
+            ClearRun(lines, first);
+            ClearRun(lines + end, lineStep - end);
         }
     }
 
     private static unsafe void ClearRun(float* destination, int length)
     {
-        for (int index = 0; index < length; index++)
-        {
-            destination[index] = 0f;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void AddRun(float* source, float* destination, int length)
-    {
-        int index = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; index <= length - Vector512<float>.Count; index += Vector512<float>.Count)
-            {
-                (Vector512.Load(destination + index) + Vector512.Load(source + index)).Store(destination + index);
-            }
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; index <= length - Vector256<float>.Count; index += Vector256<float>.Count)
-            {
-                (Vector256.Load(destination + index) + Vector256.Load(source + index)).Store(destination + index);
-            }
-        }
-
-        for (; index < length; index++)
-        {
-            destination[index] += source[index];
-        }
+        new Span<float>(destination, length).Clear();
     }
 
     /// <summary>
