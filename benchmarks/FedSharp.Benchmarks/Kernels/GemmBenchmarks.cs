@@ -4,6 +4,7 @@ using FedSharp.Learning.Kernels;
 namespace FedSharp.Benchmarks.Kernels;
 
 [MemoryDiagnoser]
+[Config(typeof(GemmColumnsConfig))]
 public class GemmBenchmarks
 {
     private float[] _a = [];

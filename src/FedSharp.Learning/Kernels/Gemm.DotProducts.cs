@@ -5,9 +5,10 @@ namespace FedSharp.Learning.Kernels;
 
 public static partial class Gemm
 {
-    // Depth chunk of the dot-product path, a multiple of every vector width: the A rows of one block and the B rows
-    // of one chunk stay in L2 while every row pair is formed.
-    private const int DotDepthChunk = 2048;
+    // Depth chunk of the dot-product path, a multiple of every vector width. Longer chunks mean fewer horizontal
+    // sums and masked edges; 4096 keeps the copied A rows (16 KB each) in L2 and, measured on Zen 4, beat 1024,
+    // 2048 and 16384 for both simple-cnn weight gradients (k = 4096 and 36864).
+    private const int DotDepthChunk = 4096;
 
     // Rows of A per dot-product block: 6×4 zmm accumulators plus 4 B vectors and 1 A vector use 29 of 32
     // registers; on 256-bit lanes 2×4 accumulators keep within AVX2's 16.

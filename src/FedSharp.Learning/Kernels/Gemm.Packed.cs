@@ -5,8 +5,8 @@ namespace FedSharp.Learning.Kernels;
 
 public static partial class Gemm
 {
-
-    // Depth of one packed block: a 6×256 A micro-panel (6 KB) plus the 256×NR B micro-panel it meets stay in L1.
+    // Depth of one packed block: an 8×256 A micro-panel (8 KB) and the 256×32 B micro-panel it meets (32 KB) are
+    // the working set of one microkernel call, streamed from L1 and L2.
     private const int DepthBlock = 256;
 
     // Rows of A packed at once (96 KB at full depth): sized to stay resident in the 1 MB L2 while B panels stream.
@@ -105,7 +105,15 @@ public static partial class Gemm
                             }
                             else
                             {
-                                Microkernel(rows, kc, aPanel, bPanel, bStride, tile, nr, 0f);
+                                if (2 * cols <= nr)
+                                {
+                                    NarrowMicrokernel(rows, kc, aPanel, bPanel, bStride, tile, nr);
+                                }
+                                else
+                                {
+                                    Microkernel(rows, kc, aPanel, bPanel, bStride, tile, nr, 0f);
+                                }
+
                                 MergeTile(tile, nr, rows, cols, cTile, ldc, blockBeta);
                             }
                         }
@@ -141,6 +149,36 @@ public static partial class Gemm
                 case 3: Microkernel256<Rows3>(kc, a, b, bStride, c, ldc, beta); break;
                 case 2: Microkernel256<Rows2>(kc, a, b, bStride, c, ldc, beta); break;
                 default: Microkernel256<Rows1>(kc, a, b, bStride, c, ldc, beta); break;
+            }
+        }
+    }
+
+    private static unsafe void NarrowMicrokernel(int rows, int kc, float* a, float* b, nint bStride, float* c, nint ldc)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            switch (rows)
+            {
+                case 8: NarrowMicrokernel512<Rows8>(kc, a, b, bStride, c, ldc); break;
+                case 7: NarrowMicrokernel512<Rows7>(kc, a, b, bStride, c, ldc); break;
+                case 6: NarrowMicrokernel512<Rows6>(kc, a, b, bStride, c, ldc); break;
+                case 5: NarrowMicrokernel512<Rows5>(kc, a, b, bStride, c, ldc); break;
+                case 4: NarrowMicrokernel512<Rows4>(kc, a, b, bStride, c, ldc); break;
+                case 3: NarrowMicrokernel512<Rows3>(kc, a, b, bStride, c, ldc); break;
+                case 2: NarrowMicrokernel512<Rows2>(kc, a, b, bStride, c, ldc); break;
+                default: NarrowMicrokernel512<Rows1>(kc, a, b, bStride, c, ldc); break;
+            }
+        }
+        else
+        {
+            switch (rows)
+            {
+                case 6: NarrowMicrokernel256<Rows6>(kc, a, b, bStride, c, ldc); break;
+                case 5: NarrowMicrokernel256<Rows5>(kc, a, b, bStride, c, ldc); break;
+                case 4: NarrowMicrokernel256<Rows4>(kc, a, b, bStride, c, ldc); break;
+                case 3: NarrowMicrokernel256<Rows3>(kc, a, b, bStride, c, ldc); break;
+                case 2: NarrowMicrokernel256<Rows2>(kc, a, b, bStride, c, ldc); break;
+                default: NarrowMicrokernel256<Rows1>(kc, a, b, bStride, c, ldc); break;
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace FedSharp.Learning.Kernels;
@@ -63,40 +64,35 @@ public static class Im2Col
         fixed (float* imagePointer = image)
         fixed (float* columnsPointer = columns)
         {
+            int pixels = outputHeight * outputWidth;
             float* target = columnsPointer;
             for (int c = 0; c < channels; c++)
             {
                 float* plane = imagePointer + (nint)c * height * width;
                 for (int i = 0; i < kernelHeight; i++)
                 {
+                    // Output rows [rowFirst, rowEnd) read image rows; the rest read vertical padding.
+                    (int rowFirst, int rowEnd) = ValidOutputRange(outputHeight, height, strideHeight, paddingHeight, i);
                     for (int j = 0; j < kernelWidth; j++, target += columnsRowStride)
                     {
                         (int first, int end) = ValidOutputRange(outputWidth, width, strideWidth, paddingWidth, j);
-                        float* line = target;
-                        for (int oh = 0; oh < outputHeight; oh++, line += outputWidth)
+                        if (first >= end || rowFirst >= rowEnd)
                         {
-                            int y = oh * strideHeight - paddingHeight + i;
-                            if ((uint)y >= (uint)height)
-                            {
-                                new Span<float>(line, outputWidth).Clear();
-                                continue;
-                            }
-
-                            ClearRun(line, first);
-                            ClearRun(line + end, outputWidth - end);
-                            float* source = plane + (nint)y * width + first * strideWidth - paddingWidth + j;
-                            if (strideWidth == 1)
-                            {
-                                CopyRun(source, line + first, end - first);
-                            }
-                            else
-                            {
-                                for (int ow = first; ow < end; ow++, source += strideWidth)
-                                {
-                                    line[ow] = *source;
-                                }
-                            }
+                            ClearRun(target, pixels);
+                            continue;
                         }
+
+                        ClearRun(target, rowFirst * outputWidth);
+                        ClearRun(target + rowEnd * outputWidth, pixels - rowEnd * outputWidth);
+                        float* lines = target + rowFirst * outputWidth;
+                        int lineCount = rowEnd - rowFirst;
+                        if (first > 0 || end < outputWidth)
+                        {
+                            ClearPaddingColumns(lines, outputWidth, lineCount, first, end);
+                        }
+
+                        float* source = plane + (nint)(rowFirst * strideHeight - paddingHeight + i) * width + first * strideWidth - paddingWidth + j;
+                        CopyLines(source, (nint)strideHeight * width, strideWidth, lines + first, outputWidth, lineCount, end - first);
                     }
                 }
             }
@@ -138,95 +134,114 @@ public static class Im2Col
                 float* plane = gradientPointer + (nint)c * height * width;
                 for (int i = 0; i < kernelHeight; i++)
                 {
+                    (int rowFirst, int rowEnd) = ValidOutputRange(outputHeight, height, strideHeight, paddingHeight, i);
                     for (int j = 0; j < kernelWidth; j++, source += columnsRowStride)
                     {
                         (int first, int end) = ValidOutputRange(outputWidth, width, strideWidth, paddingWidth, j);
-                        if (first >= end)
+                        if (first >= end || rowFirst >= rowEnd)
                         {
                             continue;
                         }
 
-                        float* line = source;
-                        for (int oh = 0; oh < outputHeight; oh++, line += outputWidth)
-                        {
-                            int y = oh * strideHeight - paddingHeight + i;
-                            if ((uint)y >= (uint)height)
-                            {
-                                continue;
-                            }
-
-                            float* target = plane + (nint)y * width + first * strideWidth - paddingWidth + j;
-                            if (strideWidth == 1)
-                            {
-                                AddRun(line + first, target, end - first);
-                            }
-                            else
-                            {
-                                for (int ow = first; ow < end; ow++, target += strideWidth)
-                                {
-                                    *target += line[ow];
-                                }
-                            }
-                        }
+                        float* target = plane + (nint)(rowFirst * strideHeight - paddingHeight + i) * width + first * strideWidth - paddingWidth + j;
+                        AddLines(source + rowFirst * outputWidth + first, outputWidth, target, (nint)strideHeight * width, strideWidth, rowEnd - rowFirst, end - first);
                     }
                 }
             }
         }
     }
 
-    // Runs are one output row (8 to 32 floats for the model zoo), too short for Span.CopyTo's call to pay off.
-    private static unsafe void CopyRun(float* source, float* destination, int length)
+    /// <summary>
+    /// Copies <paramref name="lineCount"/> lines of <paramref name="length"/> pixels, taking every
+    /// <paramref name="pixelStride"/>-th source float. Kept small and separate so the JIT keeps its few variables in
+    /// registers: lines are only 8 to 32 floats for the model zoo, so per-line overhead decides the speed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void CopyLines(float* source, nint sourceStep, int pixelStride, float* destination, nint destinationStep, int lineCount, int length)
     {
-        int index = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (pixelStride == 1 && Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
         {
-            for (; index <= length - Vector256<float>.Count; index += Vector256<float>.Count)
+            // A ragged end is covered by one more vector ending exactly at the line's end; it rewrites a few floats
+            // already copied with the same values, harmless because image and columns never overlap.
+            int last = length - Vector256<float>.Count;
+            for (int line = 0; line < lineCount; line++, source += sourceStep, destination += destinationStep)
             {
-                Vector256.Load(source + index).Store(destination + index);
+                for (int index = 0; index < last; index += Vector256<float>.Count)
+                {
+                    Vector256.Load(source + index).Store(destination + index);
+                }
+
+                Vector256.Load(source + last).Store(destination + last);
             }
+
+            return;
         }
 
-        for (; index < length; index++)
+        for (int line = 0; line < lineCount; line++, source += sourceStep, destination += destinationStep)
         {
-            destination[index] = source[index];
+            float* pixel = source;
+            for (int index = 0; index < length; index++, pixel += pixelStride)
+            {
+                destination[index] = *pixel;
+            }
+        }
+    }
+
+    /// <summary>The adjoint of <see cref="CopyLines"/>: adds each line into the image at its strided pixels.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void AddLines(float* source, nint sourceStep, float* destination, nint destinationStep, int pixelStride, int lineCount, int length)
+    {
+        for (int line = 0; line < lineCount; line++, source += sourceStep, destination += destinationStep)
+        {
+            int index = 0;
+            if (pixelStride == 1 && Vector256.IsHardwareAccelerated)
+            {
+                for (; index <= length - Vector256<float>.Count; index += Vector256<float>.Count)
+                {
+                    (Vector256.Load(destination + index) + Vector256.Load(source + index)).Store(destination + index);
+                }
+            }
+
+            float* pixel = destination + (nint)index * pixelStride;
+            for (; index < length; index++, pixel += pixelStride)
+            {
+                *pixel += source[index];
+            }
+        }
+    }
+
+    // Lines that start or end in horizontal padding: zero the columns before first and from end on.
+    private static unsafe void ClearPaddingColumns(float* lines, int lineStep, int lineCount, int first, int end)
+    {
+        for (int line = 0; line < lineCount; line++, lines += lineStep)
+        {
+            ClearRun(lines, first);
+            ClearRun(lines + end, lineStep - end);
         }
     }
 
     private static unsafe void ClearRun(float* destination, int length)
     {
-        for (int index = 0; index < length; index++)
-        {
-            destination[index] = 0f;
-        }
-    }
-
-    private static unsafe void AddRun(float* source, float* destination, int length)
-    {
-        int index = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; index <= length - Vector256<float>.Count; index += Vector256<float>.Count)
-            {
-                (Vector256.Load(destination + index) + Vector256.Load(source + index)).Store(destination + index);
-            }
-        }
-
-        for (; index < length; index++)
-        {
-            destination[index] += source[index];
-        }
+        new Span<float>(destination, length).Clear();
     }
 
     /// <summary>
-    /// The output columns [first, end) whose input column <c>ow·stride − padding + kernelColumn</c> lies inside the
-    /// image; the rest read padding.
+    /// The outputs [first, end) along one axis whose input position <c>o·stride − padding + kernelOffset</c> lies
+    /// inside the image; the rest read padding.
     /// </summary>
-    private static (int First, int End) ValidOutputRange(int outputWidth, int width, int stride, int padding, int kernelColumn)
+    private static (int First, int End) ValidOutputRange(int outputSize, int size, int stride, int padding, int kernelOffset)
     {
-        int offset = padding - kernelColumn;
+        int offset = padding - kernelOffset;
+        if (stride == 1)
+        {
+            // The common case, without the two integer divisions that would otherwise dominate short rows.
+            int unitEnd = Math.Clamp(size + offset, 0, outputSize);
+            return (Math.Min(Math.Max(offset, 0), unitEnd), unitEnd);
+        }
+
         int first = offset <= 0 ? 0 : (offset + stride - 1) / stride;
-        int last = width - 1 + offset;
-        int end = last < 0 ? 0 : Math.Min(outputWidth, last / stride + 1);
+        int last = size - 1 + offset;
+        int end = last < 0 ? 0 : Math.Min(outputSize, last / stride + 1);
         return (Math.Min(first, end), end);
     }
 }

@@ -160,6 +160,37 @@ public sealed class GemmTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Transposes))]
+    public void Multiply_FractionalBeta_ScalesOldCLikeScalarTwin(bool transposeA, bool transposeB)
+    {
+        var random = new Random(37);
+
+        AssertMatchesScalarTwin(random, transposeA, transposeB, 19, 45, 300, beta: 0.5f, padding: 1);
+        AssertMatchesScalarTwin(random, transposeA, transposeB, 4, 9, 3000, beta: -2f, padding: 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transposes))]
+    public void Multiply_NaNOutsideTheMatrices_NeverReachesC(bool transposeA, bool transposeB)
+    {
+        // Padding columns and everything past the last element hold NaN: a kernel that reads outside the matrices
+        // (a vector running past a row, a panel edge) and lets the value into a sum turns C non-finite.
+        var random = new Random(41);
+        foreach ((int m, int n, int k) in new[] { (6, 25, 36864), (16, 150, 4096), (150, 64, 16), (64, 10, 84), (13, 37, 29), (9, 47, 300) })
+        {
+            int aRows = transposeA ? k : m, aCols = transposeA ? m : k;
+            int bRows = transposeB ? n : k, bCols = transposeB ? k : n;
+            float[] a = MatrixInNaN(random, aRows, aCols, aCols + 3);
+            float[] b = MatrixInNaN(random, bRows, bCols, bCols + 5);
+            float[] c = new float[m * n];
+
+            Gemm.Multiply(transposeA, transposeB, m, n, k, a.AsSpan(0, (aRows - 1) * (aCols + 3) + aCols), aCols + 3, b.AsSpan(0, (bRows - 1) * (bCols + 5) + bCols), bCols + 5, 0f, c, n);
+
+            Assert.All(c, value => Assert.True(float.IsFinite(value), $"A NaN from outside the matrices reached C for {m}×{n}×{k}."));
+        }
+    }
+
     [Fact]
     public void Multiply_ZeroDepth_ScalesOrClearsC()
     {
@@ -263,6 +294,21 @@ public sealed class GemmTests
                 difference <= tolerance,
                 $"C[{index / ldc}, {index % ldc}] of {m}×{n}×{k} (transposeA={transposeA}, transposeB={transposeB}, beta={beta}, padding={padding}) is {actual[index]}, scalar twin says {expected[index]}.");
         }
+    }
+
+    private static float[] MatrixInNaN(Random random, int rows, int cols, int stride)
+    {
+        float[] matrix = new float[rows * stride + 64];
+        Array.Fill(matrix, float.NaN);
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                matrix[i * stride + j] = (float)(random.NextDouble() * 2 - 1);
+            }
+        }
+
+        return matrix;
     }
 
     // Padding columns hold values the kernel must neither read into the product nor overwrite.
