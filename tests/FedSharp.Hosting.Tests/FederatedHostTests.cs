@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using FedSharp.Core.Protocol;
 using Google.Protobuf;
@@ -299,6 +301,73 @@ public sealed class FederatedHostTests
         ArgumentException error = await Assert.ThrowsAsync<ArgumentException>(() => FederatedHost.StartAsync(hosted.Server, options, CancellationToken.None));
 
         Assert.Contains("'example.org:80'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartFlJob_Http2OverTls_NegotiatedAndSucceeds()
+    {
+        using X509Certificate2 certificate = SelfSignedLoopbackCertificate();
+        string thumbprint = certificate.Thumbprint;
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == thumbprint;
+        var client = new HttpClient(handler) { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        await using HostedServer hosted = await HostedServer.StartAsync(configure: options => options.Certificate = certificate, client: client);
+        var request = new StartFLJobRequest { ProtocolVersion = ProtocolVersion.Current, FlName = HostedServer.FlName, FlId = "tls-client", DataSize = 5 };
+
+        using HttpResponseMessage response = await hosted.PostAsync(RoundPaths.StartFLJob, request.ToByteArray());
+        StartFLJobResponse reply = StartFLJobResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal("https", hosted.Host.Addresses[0].Scheme);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal(Retcode.Succeed, reply.Retcode);
+        Assert.Equal(6, reply.Tensors.Sum(t => t.Data.Length) / sizeof(float));
+    }
+
+    [Fact]
+    public async Task StartFlJob_H2cEndpoint_ServesHttp2WithPriorKnowledge()
+    {
+        var client = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        await using HostedServer hosted = await HostedServer.StartAsync(
+            configure: options =>
+            {
+                options.ListenAddresses = [];
+                options.H2cListenAddresses = ["127.0.0.1:0"];
+            },
+            client: client);
+        var request = new StartFLJobRequest { ProtocolVersion = ProtocolVersion.Current, FlName = HostedServer.FlName, FlId = "h2c-client", DataSize = 5 };
+
+        using HttpResponseMessage response = await hosted.PostAsync(RoundPaths.StartFLJob, request.ToByteArray());
+        StartFLJobResponse reply = StartFLJobResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+
+        Assert.Empty(hosted.Host.Addresses);
+        Assert.Equal("http", hosted.Host.H2cAddresses[0].Scheme);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal(Retcode.Succeed, reply.Retcode);
+    }
+
+    [Fact]
+    public async Task StopAsync_ThenRequest_ConnectionRefused()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync();
+        Uri address = hosted.Host.Addresses[0];
+
+        await hosted.Host.StopAsync(CancellationToken.None);
+
+        using var fresh = new HttpClient { BaseAddress = address };
+        await Assert.ThrowsAsync<HttpRequestException>(() => fresh.GetAsync("/healthz"));
+    }
+
+    private static X509Certificate2 SelfSignedLoopbackCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(1));
     }
 
     private static async Task AssertModelUnchangedAsync(HostedServer hosted)
