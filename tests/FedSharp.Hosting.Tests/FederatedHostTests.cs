@@ -324,6 +324,50 @@ public sealed class FederatedHostTests
     }
 
     [Fact]
+    public async Task StartFlJob_PfxFileWithPassword_ServedOverHttps()
+    {
+        using X509Certificate2 certificate = SelfSignedLoopbackCertificate();
+        string path = Path.Combine(Path.GetTempPath(), $"fedsharp-{Guid.NewGuid():N}.pfx");
+        await File.WriteAllBytesAsync(path, certificate.Export(X509ContentType.Pfx, "s3cret"));
+        try
+        {
+            await AssertHttpsStartFlJobAsync(certificate, options =>
+            {
+                options.CertificatePath = path;
+                options.CertificatePassword = "s3cret";
+            });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task StartFlJob_PemCertificateAndKey_ServedOverHttps()
+    {
+        using X509Certificate2 certificate = SelfSignedLoopbackCertificate();
+        string certificatePath = Path.Combine(Path.GetTempPath(), $"fedsharp-{Guid.NewGuid():N}.crt");
+        string keyPath = Path.ChangeExtension(certificatePath, ".key");
+        using ECDsa key = certificate.GetECDsaPrivateKey()!;
+        await File.WriteAllTextAsync(certificatePath, certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+        try
+        {
+            await AssertHttpsStartFlJobAsync(certificate, options =>
+            {
+                options.CertificatePath = certificatePath;
+                options.CertificateKeyPath = keyPath;
+            });
+        }
+        finally
+        {
+            File.Delete(certificatePath);
+            File.Delete(keyPath);
+        }
+    }
+
+    [Fact]
     public async Task StartFlJob_H2cEndpoint_ServesHttp2WithPriorKnowledge()
     {
         var client = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
@@ -355,6 +399,19 @@ public sealed class FederatedHostTests
 
         using var fresh = new HttpClient { BaseAddress = address };
         await Assert.ThrowsAsync<HttpRequestException>(() => fresh.GetAsync("/healthz"));
+    }
+
+    private static async Task AssertHttpsStartFlJobAsync(X509Certificate2 expected, Action<FederatedHostOptions> configure)
+    {
+        string thumbprint = expected.Thumbprint;
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == thumbprint;
+        await using HostedServer hosted = await HostedServer.StartAsync(configure: configure, client: new HttpClient(handler));
+
+        StartFLJobResponse reply = await hosted.StartFlJobAsync("tls-client", 3);
+
+        Assert.Equal("https", hosted.Host.Addresses[0].Scheme);
+        Assert.Equal(Retcode.Succeed, reply.Retcode);
     }
 
     private static X509Certificate2 SelfSignedLoopbackCertificate()
