@@ -51,6 +51,11 @@ public sealed partial class FederatedHost
         {
             body = await RequestBody.ReadAsync(request.BodyReader, request.ContentLength, aborted);
         }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away mid-upload; nobody is left to answer.
+            return;
+        }
         catch (BadHttpRequestException ex)
         {
             // Kestrel found the body too large (no Content-Length, chunked or HTTP/2) or malformed while reading it.
@@ -64,7 +69,14 @@ public sealed partial class FederatedHost
         using (body)
         {
             string round = (string?)context.Request.RouteValues["round"] ?? string.Empty;
-            response = await handler.HandleAsync(round, body.Memory, aborted);
+            try
+            {
+                response = await handler.HandleAsync(round, body.Memory, aborted);
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                return;
+            }
         }
 
         HttpResponse http = context.Response;
