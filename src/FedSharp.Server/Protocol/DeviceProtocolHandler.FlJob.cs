@@ -1,0 +1,178 @@
+using FedSharp.Core.Models;
+using FedSharp.Core.Protocol;
+using FedSharp.Server.Rounds;
+using WireOutcome = FedSharp.Core.Protocol.IterationOutcome;
+
+namespace FedSharp.Server.Protocol;
+
+public sealed partial class DeviceProtocolHandler
+{
+    private async Task<StartFLJobResponse> StartFlJobAsync(StartFLJobRequest request, CancellationToken cancellationToken)
+    {
+        string id = request.FlId;
+        string? problem = CheckCommon(request.ProtocolVersion, request.FlName)
+            ?? (string.IsNullOrWhiteSpace(id) ? "The request has no fl_id; send the device's stable client id." : null)
+            ?? (request.DataSize < 1 ? $"data_size is {request.DataSize}; it must be the number of local training samples, 1 or more." : null);
+        if (problem is not null)
+        {
+            int current = (await _coordinator.GetStateAsync(cancellationToken)).Iteration;
+            return new StartFLJobResponse
+            {
+                Retcode = Retcode.RequestError,
+                Reason = $"startFLJob of client '{id}' refused in iteration {current}: {problem}",
+                Iteration = current,
+                ServerTimeMs = UnixMilliseconds(_time.GetUtcNow()),
+            };
+        }
+
+        StartFlJobResult result = await _coordinator.StartFlJobAsync(id, request.DataSize, cancellationToken);
+        RoundReply reply = result.Reply;
+        var response = new StartFLJobResponse
+        {
+            Retcode = ToRetcode(reply.Code),
+            Reason = reply.Reason,
+            Iteration = reply.Iteration,
+            NextReqTimeMs = UnixMilliseconds(reply.NextRequestTime),
+        };
+        if (reply.Code == RoundRetcode.Succeed && result.Training is { } training)
+        {
+            RoundState state = await _coordinator.GetStateAsync(cancellationToken);
+            response.IsSelected = true;
+            response.FlPlan = _plan;
+            response.Tensors.AddRange(Encode(training.Model));
+            response.DownloadCompressType = CompressType.NoCompress;
+            response.UploadCompressType = CompressType.NoCompress;
+            response.UnsupervisedEvalFlag = UnsupervisedEvalFlag.NotEval;
+            response.NextReqTimeMs = UnixMilliseconds(IterationEndEstimate(state, _time.GetUtcNow()));
+        }
+
+        response.ServerTimeMs = UnixMilliseconds(_time.GetUtcNow());
+        return response;
+    }
+
+    private async Task<UpdateModelResponse> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken)
+    {
+        string id = request.FlId;
+        string? problem = CheckCommon(request.ProtocolVersion, request.FlName)
+            ?? (string.IsNullOrWhiteSpace(id) ? "The request has no fl_id; send the id used in startFLJob." : null)
+            ?? (request.Iteration < 1 ? "iteration is not set; send the iteration from the startFLJob reply." : null)
+            ?? UnsupportedUploadForm(request);
+        ModelParameters? parameters = null;
+        if (problem is null && !TensorCodec.TryDecode(request.Tensors, _layout, out parameters, out TensorFault? fault))
+        {
+            problem = fault.Message;
+        }
+
+        RoundState state = await _coordinator.GetStateAsync(cancellationToken);
+        if (problem is not null)
+        {
+            return new UpdateModelResponse
+            {
+                Retcode = Retcode.RequestError,
+                Reason = $"Update of client '{id}' for iteration {request.Iteration} refused (current iteration {state.Iteration}): {problem}",
+                ServerTimeMs = UnixMilliseconds(_time.GetUtcNow()),
+            };
+        }
+
+        // The wire carries the client's own weights; the weight of the update is the data size it declared at
+        // startFLJob. A client unknown to the iteration gets the coordinator's refusal, so its weight is never used.
+        int dataSize = state.Iteration == request.Iteration && state.Clients.TryGetValue(id, out ClientRegistration? registration)
+            ? registration.DataSize
+            : 1;
+        var update = new ClientUpdate(id, request.Iteration, parameters!, dataSize, request.UploadLoss, request.UploadAccuracy);
+        RoundReply reply = await _coordinator.UpdateModelAsync(update, cancellationToken);
+        DateTimeOffset now = _time.GetUtcNow();
+        DateTimeOffset? next = reply.NextRequestTime;
+        if (reply.Code == RoundRetcode.Succeed)
+        {
+            next = IterationEndEstimate(await _coordinator.GetStateAsync(cancellationToken), now);
+        }
+
+        return new UpdateModelResponse
+        {
+            Retcode = ToRetcode(reply.Code),
+            Reason = reply.Reason,
+            NextReqTimeMs = UnixMilliseconds(next),
+            ServerTimeMs = UnixMilliseconds(now),
+        };
+    }
+
+    private async Task<GetResultResponse> GetResultAsync(GetResultRequest request, CancellationToken cancellationToken)
+    {
+        string? problem = CheckCommon(request.ProtocolVersion, request.FlName);
+        if (problem is not null)
+        {
+            int current = (await _coordinator.GetStateAsync(cancellationToken)).Iteration;
+            return new GetResultResponse
+            {
+                Retcode = Retcode.RequestError,
+                Reason = $"getResult for iteration {request.Iteration} refused (current iteration {current}): {problem}",
+                Iteration = current,
+            };
+        }
+
+        RoundReply reply = await _coordinator.GetResultAsync(string.Empty, request.Iteration, cancellationToken);
+        return new GetResultResponse
+        {
+            Retcode = ToRetcode(reply.Code),
+            Reason = reply.Reason,
+            Iteration = reply.Iteration,
+            NextReqTimeMs = UnixMilliseconds(reply.NextRequestTime),
+            Outcome = reply.Outcome switch
+            {
+                null => WireOutcome.Unspecified,
+                { Valid: true } => WireOutcome.Valid,
+                _ => WireOutcome.Failed,
+            },
+            OutcomeReason = reply.Outcome is { Valid: false } failed ? failed.Reason : string.Empty,
+        };
+    }
+
+    private async Task<GetModelResponse> GetModelAsync(GetModelRequest request, CancellationToken cancellationToken)
+    {
+        string? problem = CheckCommon(request.ProtocolVersion, request.FlName);
+        if (problem is not null)
+        {
+            int current = (await _coordinator.GetStateAsync(cancellationToken)).Iteration;
+            return new GetModelResponse
+            {
+                Retcode = Retcode.RequestError,
+                Reason = $"getModel for iteration {request.Iteration} refused (current iteration {current}): {problem}",
+                Iteration = current,
+            };
+        }
+
+        GetModelResult result = await _coordinator.GetModelAsync(string.Empty, request.Iteration, cancellationToken);
+        RoundReply reply = result.Reply;
+        var response = new GetModelResponse
+        {
+            Retcode = ToRetcode(reply.Code),
+            Reason = reply.Reason,
+            Iteration = reply.Iteration,
+            NextReqTimeMs = UnixMilliseconds(reply.NextRequestTime),
+            DownloadCompressType = CompressType.NoCompress,
+        };
+        if (reply.Code == RoundRetcode.Succeed && result.Model is { } model)
+        {
+            response.ModelIteration = model.Iteration;
+            response.Tensors.AddRange(Encode(model));
+        }
+
+        return response;
+    }
+
+    private static string? UnsupportedUploadForm(UpdateModelRequest request)
+    {
+        if (request.UploadCompressType != CompressType.NoCompress || request.CompressedTensors.Count > 0)
+        {
+            return $"upload_compress_type {request.UploadCompressType} is not enabled in this configuration; send the plain tensors (NO_COMPRESS) as the startFLJob reply's upload_compress_type says.";
+        }
+
+        if (request.Signds is not null)
+        {
+            return "a SignDS upload is not enabled in this configuration (encrypt_train_type is not SIGNDS); send the plain tensors.";
+        }
+
+        return null;
+    }
+}
