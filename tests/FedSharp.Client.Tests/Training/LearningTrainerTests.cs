@@ -37,7 +37,7 @@ public sealed class LearningTrainerTests
         Assert.False(result.Succeeded);
         Assert.False(double.IsFinite(result.MeanLoss));
         Assert.Contains("iteration 4", result.FailureReason);
-        AssertBitEqual(before, trainer.GetParameters());
+        ModelAssert.BitEqual(before, trainer.GetParameters());
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class LearningTrainerTests
         a.Train(plan);
         b.Train(plan);
 
-        AssertBitEqual(a.GetParameters(), b.GetParameters());
+        ModelAssert.BitEqual(a.GetParameters(), b.GetParameters());
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class LearningTrainerTests
 
         Assert.Equal(1, pool.CreatedCount);
         // The second client's training on the shared model must not leak into the first client's weights.
-        AssertBitEqual(alone.GetParameters(), first.GetParameters());
+        ModelAssert.BitEqual(alone.GetParameters(), first.GetParameters());
         Assert.NotEqual(first.GetParameters()[0].Values, second.GetParameters()[0].Values);
     }
 
@@ -97,7 +97,7 @@ public sealed class LearningTrainerTests
 
         trainer.SetParameters(other);
 
-        AssertBitEqual(other, trainer.GetParameters());
+        ModelAssert.BitEqual(other, trainer.GetParameters());
     }
 
     [Fact]
@@ -144,14 +144,5 @@ public sealed class LearningTrainerTests
         var ex = Assert.Throws<ArgumentException>(() => new LearningTrainer(ModelZoo.LogisticRegression, 1, data, null, new Random(1)));
 
         Assert.Contains("[3, 32, 32]", ex.Message);
-    }
-
-    internal static void AssertBitEqual(ModelParameters expected, ModelParameters actual)
-    {
-        Assert.True(expected.HasSameLayout(actual));
-        for (int i = 0; i < expected.Count; i++)
-        {
-            Assert.Equal(expected[i].Values.Select(BitConverter.SingleToInt32Bits), actual[i].Values.Select(BitConverter.SingleToInt32Bits));
-        }
     }
 }
