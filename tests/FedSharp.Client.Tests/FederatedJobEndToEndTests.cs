@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FedSharp.Client.Training;
 using FedSharp.Core.Models;
 using FedSharp.Core.Protocol;
 
@@ -143,6 +144,26 @@ public sealed class FederatedJobEndToEndTests
         IterationReport[] notSelected = [.. result.Iterations.Where(r => r.Participation == IterationParticipation.NotSelected)];
         Assert.True(notSelected.Length >= 3, $"{notSelected.Length} refusals");
         Assert.All(notSelected, r => Assert.Equal(1, r.Iteration));
+    }
+
+    [Fact]
+    public async Task RunAsync_HundredClientsSharingOnePool_EveryIterationValidWithFewModels()
+    {
+        const int Clients = 100;
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
+        {
+            c.FlIterationNum = 2;
+            c.Round.StartFlJobThreshold = Clients;
+        });
+        ModelPool pool = ModelPool.ForZooModel(InProcessFederation.Model, 7);
+        FederatedJob[] jobs = [.. Enumerable.Range(0, Clients).Select(i => federation.CreateJob($"device-{i}", 1000 + i, 20, pool: pool))];
+
+        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => Task.Run(() => j.RunAsync(CancellationToken.None))));
+        await federation.DriveAsync(run, s_step);
+
+        Assert.All(await run, r => Assert.Equal([true, true], r.Iterations.Select(i => i.Valid)));
+        // Clients borrow a model only while they train or evaluate, so far fewer models exist than clients.
+        Assert.True(pool.CreatedCount <= Clients / 4, $"{pool.CreatedCount} models for {Clients} clients");
     }
 
     private static ModelParameters FedAvg(ConcurrentDictionary<(int Iteration, string ClientId), ModelParameters> updates, int iteration, int[] samples)

@@ -189,6 +189,20 @@ public sealed class FederatedJobTests
         Assert.Contains("No round 'startFLJob' here.", ex.Message);
     }
 
+    [Fact]
+    public async Task RunAsync_ServerModelOfAnotherArchitecture_ThrowsNamingTheTensor()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c => c.Round.StartFlJobThreshold = 1);
+        var trainer = new LearningTrainer(ModelZoo.Mlp2nn, 1, SyntheticData.Create(10, 70), null, new Random(1));
+        var job = new FederatedJob(new FederatedJobOptions { FlName = InProcessFederation.FlName, ClientId = "mismatched" }, federation.Transport, trainer, federation.Time);
+
+        var ex = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
+
+        Assert.Equal((RoundPaths.StartFLJob, 1), (ex.Round, ex.Iteration));
+        Assert.Contains("'mismatched'", ex.Message);
+        Assert.Contains("linear.weight", ex.Message);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (int i = 0; i < 3000 && !condition(); i++)

@@ -74,11 +74,11 @@ internal sealed class InProcessFederation : IAsyncDisposable
     public static ModelParameters InitialModel() => ModelPool.ForZooModel(Model, 7).InitialParameters;
 
     public FederatedJob CreateJob(
-        string clientId, int dataSeed, int samples, IProgress<IterationReport>? progress = null, Action<FederatedJobOptions>? configure = null, IFederationTransport? transport = null)
+        string clientId, int dataSeed, int samples, IProgress<IterationReport>? progress = null, Action<FederatedJobOptions>? configure = null, IFederationTransport? transport = null, ModelPool? pool = null)
     {
         var options = new FederatedJobOptions { FlName = FlName, ClientId = clientId };
         configure?.Invoke(options);
-        var trainer = new LearningTrainer(Model, 7, SyntheticData.Create(samples, dataSeed), SyntheticData.Create(20, dataSeed + 1000), new Random(dataSeed));
+        var trainer = new LearningTrainer(pool ?? ModelPool.ForZooModel(Model, 7), SyntheticData.Create(samples, dataSeed), SyntheticData.Create(20, dataSeed + 1000), new Random(dataSeed));
         return new FederatedJob(options, transport ?? Transport, trainer, Time, progress);
     }
 
