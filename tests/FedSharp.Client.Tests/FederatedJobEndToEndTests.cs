@@ -1,4 +1,8 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using FedSharp.Client.Tests.Transport;
+using FedSharp.Client.Transport;
+using FedSharp.Server.Protocol;
 using FedSharp.Client.Training;
 using FedSharp.Core.Models;
 using FedSharp.Core.Protocol;
@@ -164,6 +168,36 @@ public sealed class FederatedJobEndToEndTests
         Assert.All(await run, r => Assert.Equal([true, true], r.Iterations.Select(i => i.Valid)));
         // Clients borrow a model only while they train or evaluate, so far fewer models exist than clients.
         Assert.True(pool.CreatedCount <= Clients / 4, $"{pool.CreatedCount} models for {Clients} clients");
+    }
+
+    [Fact]
+    public async Task RunAsync_OverHttpWithADeadFirstUrl_FailsOverAndCompletesThePlan()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
+        {
+            c.FlIterationNum = 2;
+            c.Round.StartFlJobThreshold = 2;
+        });
+        using var server = new LoopbackHttpServer(async request =>
+        {
+            const string Prefix = "/fl/";
+            ProtocolResponse response = await federation.Server.Handler.HandleAsync(request.Path[Prefix.Length..], request.Body, CancellationToken.None);
+            return (response.StatusCode, response.Body.ToArray(), response.RetryAfter is { } wait ? ((int)wait.TotalSeconds).ToString(CultureInfo.InvariantCulture) : null);
+        });
+        var dead = new Uri($"http://127.0.0.1:{LoopbackHttpServer.FreePort()}");
+        using var transport = new HttpFederationTransport(new HttpFederationTransportOptions { ServerUrls = [dead, server.Url], UrlPrefix = "fl" });
+        FederatedJob[] jobs = [federation.CreateJob("http-0", 500, 30, transport: transport), federation.CreateJob("http-1", 501, 30, transport: transport)];
+
+        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => Task.Run(() => j.RunAsync(CancellationToken.None))));
+        await federation.DriveAsync(run, s_step);
+
+        Assert.All(await run, r =>
+        {
+            Assert.Equal(FederatedJobStopReason.PlanCompleted, r.StopReason);
+            Assert.Equal([true, true], r.Iterations.Select(i => i.Valid));
+        });
+        Assert.All(server.Requests, r => Assert.Equal(("POST", "application/x-protobuf"), (r.Method, r.ContentType)));
+        Assert.Contains(server.Requests, r => r.Path == "/fl/updateModel");
     }
 
     private static ModelParameters FedAvg(ConcurrentDictionary<(int Iteration, string ClientId), ModelParameters> updates, int iteration, int[] samples)

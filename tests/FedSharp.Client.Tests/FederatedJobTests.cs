@@ -2,6 +2,7 @@ using FedSharp.Client.Training;
 using FedSharp.Client.Transport;
 using FedSharp.Core.Protocol;
 using FedSharp.Learning.Models;
+using Google.Protobuf;
 
 namespace FedSharp.Client.Tests;
 
@@ -201,6 +202,21 @@ public sealed class FederatedJobTests
         Assert.Equal((RoundPaths.StartFLJob, 1), (ex.Round, ex.Iteration));
         Assert.Contains("'mismatched'", ex.Message);
         Assert.Contains("linear.weight", ex.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_SystemErrorAfterTraining_ThrowsNamingRoundIterationAndReason()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c => c.Round.StartFlJobThreshold = 1);
+        var transport = new InProcessTransport(async (round, body, ct) => round == RoundPaths.UpdateModel
+            ? new TransportResponse(200, new UpdateModelResponse { Retcode = Retcode.SystemError, Reason = "The update store refused the write." }.ToByteArray(), null)
+            : await federation.Transport.SendAsync(round, body, ct));
+        FederatedJob job = federation.CreateJob("unlucky", 80, 20, transport: transport);
+
+        var ex = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
+
+        Assert.Equal((RoundPaths.UpdateModel, 1, (Retcode?)Retcode.SystemError), (ex.Round, ex.Iteration, ex.Retcode));
+        Assert.Contains("The update store refused the write.", ex.Message);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

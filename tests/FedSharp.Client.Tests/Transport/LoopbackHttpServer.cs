@@ -8,10 +8,15 @@ namespace FedSharp.Client.Tests.Transport;
 internal sealed class LoopbackHttpServer : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly Func<RecordedRequest, (int Status, byte[] Body, string? RetryAfter)> _respond;
+    private readonly Func<RecordedRequest, Task<(int Status, byte[] Body, string? RetryAfter)>> _respond;
     private readonly Task _loop;
 
     public LoopbackHttpServer(Func<RecordedRequest, (int Status, byte[] Body, string? RetryAfter)> respond)
+        : this(request => Task.FromResult(respond(request)))
+    {
+    }
+
+    public LoopbackHttpServer(Func<RecordedRequest, Task<(int Status, byte[] Body, string? RetryAfter)>> respond)
     {
         _respond = respond;
         Port = FreePort();
@@ -57,11 +62,20 @@ internal sealed class LoopbackHttpServer : IDisposable
                 return;
             }
 
+            // Each request on its own task, so that concurrent clients are served concurrently.
+            _ = Task.Run(() => AnswerAsync(context));
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        try
+        {
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
             var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.ContentType, body.ToArray());
             Requests.Enqueue(request);
-            (int status, byte[] reply, string? retryAfter) = _respond(request);
+            (int status, byte[] reply, string? retryAfter) = await _respond(request);
             context.Response.StatusCode = status;
             if (retryAfter is not null)
             {
@@ -71,6 +85,10 @@ internal sealed class LoopbackHttpServer : IDisposable
             context.Response.ContentLength64 = reply.Length;
             await context.Response.OutputStream.WriteAsync(reply);
             context.Response.Close();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException)
+        {
+            // The test has finished and stopped the listener, or the client gave up (a timeout test).
         }
     }
 }
