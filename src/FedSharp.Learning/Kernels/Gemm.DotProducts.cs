@@ -25,10 +25,11 @@ public static partial class Gemm
     {
         int blockRows = Vector512.IsHardwareAccelerated ? DotRows512 : DotRows256;
 
-        // Loads that straddle two cache lines halve the load rate, and with 16-float rows almost all of them would.
-        // When every B row starts at the same offset within a 64-byte line (ldb a multiple of 16), the chunk's A rows
-        // are copied to scratch at that same offset; after one masked head vector, every vector load of A and B is
-        // then line-aligned. The copy is m·k floats against m·n·k FMAs.
+        // The chunk's A rows are copied to aligned scratch so their loads never straddle cache lines; B is read in
+        // place from position 0 of each chunk. Lane l of every accumulator therefore always sums the products at
+        // positions ≡ l (mod vector width), whatever B's address: results must not depend on where the GC put a
+        // buffer, or the same seed would not give bit-identical training. (Aligning B's loads by starting at its
+        // cache-line phase made the lane assignment, and so the rounding, depend on the address.)
         const int LineFloats = 16;
         int copyStride = DotDepthChunk + LineFloats;
         float* aCopy = GemmScratch.Current.PackedA(m * copyStride + LineFloats);
@@ -39,11 +40,9 @@ public static partial class Gemm
         {
             int length = Math.Min(DotDepthChunk, k - p0);
             float chunkBeta = p0 == 0 ? beta : 1f;
-            int phase = ldb % LineFloats == 0 ? (int)((nint)(b + p0) / sizeof(float) % LineFloats) : 0;
-            int head = Math.Min(length, (LineFloats - phase) % LineFloats);
             for (int i = 0; i < m; i++)
             {
-                new ReadOnlySpan<float>(a + (nint)i * lda + p0, length).CopyTo(new Span<float>(aCopy + phase + (nint)i * copyStride, length));
+                new ReadOnlySpan<float>(a + (nint)i * lda + p0, length).CopyTo(new Span<float>(aCopy + (nint)i * copyStride, length));
             }
 
             // B is the large operand (im2col columns): each group of four B rows is loaded from memory once per
@@ -60,7 +59,7 @@ public static partial class Gemm
                 for (int i = 0; i < m; i += blockRows)
                 {
                     int rows = Math.Min(blockRows, m - i);
-                    DotBlock(rows, head, length, aCopy + phase + (nint)i * copyStride, copyStride, b0, b1, b2, b3, sums);
+                    DotBlock(rows, length, aCopy + (nint)i * copyStride, copyStride, b0, b1, b2, b3, sums);
                     for (int r = 0; r < rows; r++)
                     {
                         float* target = c + (nint)(i + r) * ldc + j;
@@ -75,40 +74,38 @@ public static partial class Gemm
         }
     }
 
-    private static unsafe void DotBlock(int rows, int head, int length, float* a, nint lda, float* b0, float* b1, float* b2, float* b3, float* sums)
+    private static unsafe void DotBlock(int rows, int length, float* a, nint lda, float* b0, float* b1, float* b2, float* b3, float* sums)
     {
         if (Vector512.IsHardwareAccelerated)
         {
             switch (rows)
             {
-                case 6: DotBlock512<Rows6>(head, length, a, lda, b0, b1, b2, b3, sums); break;
-                case 5: DotBlock512<Rows5>(head, length, a, lda, b0, b1, b2, b3, sums); break;
-                case 4: DotBlock512<Rows4>(head, length, a, lda, b0, b1, b2, b3, sums); break;
-                case 3: DotBlock512<Rows3>(head, length, a, lda, b0, b1, b2, b3, sums); break;
-                case 2: DotBlock512<Rows2>(head, length, a, lda, b0, b1, b2, b3, sums); break;
-                default: DotBlock512<Rows1>(head, length, a, lda, b0, b1, b2, b3, sums); break;
+                case 6: DotBlock512<Rows6>(length, a, lda, b0, b1, b2, b3, sums); break;
+                case 5: DotBlock512<Rows5>(length, a, lda, b0, b1, b2, b3, sums); break;
+                case 4: DotBlock512<Rows4>(length, a, lda, b0, b1, b2, b3, sums); break;
+                case 3: DotBlock512<Rows3>(length, a, lda, b0, b1, b2, b3, sums); break;
+                case 2: DotBlock512<Rows2>(length, a, lda, b0, b1, b2, b3, sums); break;
+                default: DotBlock512<Rows1>(length, a, lda, b0, b1, b2, b3, sums); break;
             }
         }
         else if (rows == 2)
         {
-            DotBlock256<Rows2>(head, length, a, lda, b0, b1, b2, b3, sums);
+            DotBlock256<Rows2>(length, a, lda, b0, b1, b2, b3, sums);
         }
         else
         {
-            DotBlock256<Rows1>(head, length, a, lda, b0, b1, b2, b3, sums);
+            DotBlock256<Rows1>(length, a, lda, b0, b1, b2, b3, sums);
         }
     }
 
     /// <summary>
     /// The dot products of <typeparamref name="TRows"/> A rows (stride <paramref name="lda"/>) with four B rows over
-    /// <paramref name="length"/> floats, 16 lanes at a time: one masked vector for the lanes before
-    /// <paramref name="head"/> (where both operands reach a cache-line boundary), the aligned body, and one masked
-    /// vector ending at <paramref name="length"/>. Per step: 4 + rows loads feed 4·rows independent FMAs;
+    /// <paramref name="length"/> floats, 16 lanes at a time from position 0, then a scalar tail. Per step: 4 + rows loads feed 4·rows independent FMAs;
     /// lane l of accumulator sRQ sums the products at positions ≡ l (mod 16), and the horizontal sum at the end folds
     /// the lanes. Scalar equivalent: sums[r·4 + q] = Σ_p a[r·lda + p] · bq[p].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void DotBlock512<TRows>(int head, int length, float* a, nint lda, float* b0, float* b1, float* b2, float* b3, float* sums)
+    private static unsafe void DotBlock512<TRows>(int length, float* a, nint lda, float* b0, float* b1, float* b2, float* b3, float* sums)
         where TRows : struct, IMicroRows
     {
         Vector512<float> s00 = Vector512<float>.Zero, s01 = Vector512<float>.Zero, s02 = Vector512<float>.Zero, s03 = Vector512<float>.Zero;
@@ -117,70 +114,10 @@ public static partial class Gemm
         Vector512<float> s30 = Vector512<float>.Zero, s31 = Vector512<float>.Zero, s32 = Vector512<float>.Zero, s33 = Vector512<float>.Zero;
         Vector512<float> s40 = Vector512<float>.Zero, s41 = Vector512<float>.Zero, s42 = Vector512<float>.Zero, s43 = Vector512<float>.Zero;
         Vector512<float> s50 = Vector512<float>.Zero, s51 = Vector512<float>.Zero, s52 = Vector512<float>.Zero, s53 = Vector512<float>.Zero;
-        int lead = head % Vector512<float>.Count;
         int p = 0;
         if (length >= Vector512<float>.Count)
         {
-            if (lead > 0)
-            {
-                // Lanes [0, lead) of the first vector: the rest is counted by the aligned body.
-                Vector512<float> keep = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(lead)).AsSingle();
-                Vector512<float> y0 = Vector512.Load(b0 + 0) & keep;
-                Vector512<float> y1 = Vector512.Load(b1 + 0) & keep;
-                Vector512<float> y2 = Vector512.Load(b2 + 0) & keep;
-                Vector512<float> y3 = Vector512.Load(b3 + 0) & keep;
-                Vector512<float> x = Vector512.Load(a + 0);
-                s00 = Vector512.MultiplyAddEstimate(x, y0, s00);
-                s01 = Vector512.MultiplyAddEstimate(x, y1, s01);
-                s02 = Vector512.MultiplyAddEstimate(x, y2, s02);
-                s03 = Vector512.MultiplyAddEstimate(x, y3, s03);
-                if (TRows.Count > 1)
-                {
-                    x = Vector512.Load(a + 1 * lda + 0);
-                    s10 = Vector512.MultiplyAddEstimate(x, y0, s10);
-                    s11 = Vector512.MultiplyAddEstimate(x, y1, s11);
-                    s12 = Vector512.MultiplyAddEstimate(x, y2, s12);
-                    s13 = Vector512.MultiplyAddEstimate(x, y3, s13);
-                }
-
-                if (TRows.Count > 2)
-                {
-                    x = Vector512.Load(a + 2 * lda + 0);
-                    s20 = Vector512.MultiplyAddEstimate(x, y0, s20);
-                    s21 = Vector512.MultiplyAddEstimate(x, y1, s21);
-                    s22 = Vector512.MultiplyAddEstimate(x, y2, s22);
-                    s23 = Vector512.MultiplyAddEstimate(x, y3, s23);
-                }
-
-                if (TRows.Count > 3)
-                {
-                    x = Vector512.Load(a + 3 * lda + 0);
-                    s30 = Vector512.MultiplyAddEstimate(x, y0, s30);
-                    s31 = Vector512.MultiplyAddEstimate(x, y1, s31);
-                    s32 = Vector512.MultiplyAddEstimate(x, y2, s32);
-                    s33 = Vector512.MultiplyAddEstimate(x, y3, s33);
-                }
-
-                if (TRows.Count > 4)
-                {
-                    x = Vector512.Load(a + 4 * lda + 0);
-                    s40 = Vector512.MultiplyAddEstimate(x, y0, s40);
-                    s41 = Vector512.MultiplyAddEstimate(x, y1, s41);
-                    s42 = Vector512.MultiplyAddEstimate(x, y2, s42);
-                    s43 = Vector512.MultiplyAddEstimate(x, y3, s43);
-                }
-
-                if (TRows.Count > 5)
-                {
-                    x = Vector512.Load(a + 5 * lda + 0);
-                    s50 = Vector512.MultiplyAddEstimate(x, y0, s50);
-                    s51 = Vector512.MultiplyAddEstimate(x, y1, s51);
-                    s52 = Vector512.MultiplyAddEstimate(x, y2, s52);
-                    s53 = Vector512.MultiplyAddEstimate(x, y3, s53);
-                }
-            }
-
-            for (p = lead; p <= length - Vector512<float>.Count; p += Vector512<float>.Count)
+            for (p = 0; p <= length - Vector512<float>.Count; p += Vector512<float>.Count)
             {
                 Vector512<float> y0 = Vector512.Load(b0 + p);
                 Vector512<float> y1 = Vector512.Load(b1 + p);
@@ -348,39 +285,15 @@ public static partial class Gemm
 
     /// <summary>The 256-bit twin of <see cref="DotBlock512{TRows}"/>, 8 lanes at a time, for 1 or 2 rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void DotBlock256<TRows>(int head, int length, float* a, nint lda, float* b0, float* b1, float* b2, float* b3, float* sums)
+    private static unsafe void DotBlock256<TRows>(int length, float* a, nint lda, float* b0, float* b1, float* b2, float* b3, float* sums)
         where TRows : struct, IMicroRows
     {
         Vector256<float> s00 = Vector256<float>.Zero, s01 = Vector256<float>.Zero, s02 = Vector256<float>.Zero, s03 = Vector256<float>.Zero;
         Vector256<float> s10 = Vector256<float>.Zero, s11 = Vector256<float>.Zero, s12 = Vector256<float>.Zero, s13 = Vector256<float>.Zero;
-        int lead = head % Vector256<float>.Count;
         int p = 0;
         if (length >= Vector256<float>.Count)
         {
-            if (lead > 0)
-            {
-                // Lanes [0, lead) of the first vector: the rest is counted by the aligned body.
-                Vector256<float> keep = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(lead)).AsSingle();
-                Vector256<float> y0 = Vector256.Load(b0 + 0) & keep;
-                Vector256<float> y1 = Vector256.Load(b1 + 0) & keep;
-                Vector256<float> y2 = Vector256.Load(b2 + 0) & keep;
-                Vector256<float> y3 = Vector256.Load(b3 + 0) & keep;
-                Vector256<float> x = Vector256.Load(a + 0);
-                s00 = Vector256.MultiplyAddEstimate(x, y0, s00);
-                s01 = Vector256.MultiplyAddEstimate(x, y1, s01);
-                s02 = Vector256.MultiplyAddEstimate(x, y2, s02);
-                s03 = Vector256.MultiplyAddEstimate(x, y3, s03);
-                if (TRows.Count > 1)
-                {
-                    x = Vector256.Load(a + 1 * lda + 0);
-                    s10 = Vector256.MultiplyAddEstimate(x, y0, s10);
-                    s11 = Vector256.MultiplyAddEstimate(x, y1, s11);
-                    s12 = Vector256.MultiplyAddEstimate(x, y2, s12);
-                    s13 = Vector256.MultiplyAddEstimate(x, y3, s13);
-                }
-            }
-
-            for (p = lead; p <= length - Vector256<float>.Count; p += Vector256<float>.Count)
+            for (p = 0; p <= length - Vector256<float>.Count; p += Vector256<float>.Count)
             {
                 Vector256<float> y0 = Vector256.Load(b0 + p);
                 Vector256<float> y1 = Vector256.Load(b1 + p);

@@ -108,8 +108,7 @@ public sealed class GemmTests
     [InlineData(2, 3, 4111, 4128)]
     public void Multiply_TransposedBAtEveryCacheLineOffset_MatchesScalarTwin(int m, int n, int k, int ldb)
     {
-        // B rows sharing one offset within a cache line (ldb a multiple of 16 floats) are read line-aligned after a
-        // masked head; starting B at each of the 16 offsets exercises every head and tail length.
+        // Starting B at each of the 16 float offsets within a cache line exercises every load alignment.
         var random = new Random(m * n);
         float[] a = RandomMatrix(random, m, k, 0);
         float[] storage = RandomMatrix(random, n + 1, ldb, 0);
@@ -125,6 +124,39 @@ public sealed class GemmTests
             for (int index = 0; index < expected.Length; index++)
             {
                 Assert.True(Math.Abs(expected[index] - actual[index]) <= 1e-5f * (k + 1), $"C[{index}] at B offset {offset} is {actual[index]}, scalar twin says {expected[index]}.");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false, true, 6, 25, 36864)]
+    [InlineData(false, true, 16, 150, 4096)]
+    [InlineData(false, true, 3, 5, 2069)]
+    [InlineData(false, false, 16, 4096, 150)]
+    [InlineData(true, false, 150, 4096, 16)]
+    public void Multiply_SameOperandsAtEveryAddressPhase_BitIdenticalResults(bool transposeA, bool transposeB, int m, int n, int k)
+    {
+        // Same seed, same training, same bits: the result may depend on the values only, never on where the GC placed
+        // a buffer. Regression: the dot-product path once chose its lane order from B's cache-line phase.
+        var random = new Random(m + n + k);
+        float[] a = RandomMatrix(random, transposeA ? k : m, transposeA ? m : k, 0);
+        int bRows = transposeB ? n : k, bCols = transposeB ? k : n;
+        float[] b = RandomMatrix(random, bRows, bCols, 0);
+        float[] reference = new float[m * n];
+        Gemm.Multiply(transposeA, transposeB, m, n, k, a, transposeA ? m : k, b, bCols, 0f, reference, n);
+
+        float[] storage = new float[b.Length + 16];
+        float[] actual = new float[m * n];
+        for (int offset = 1; offset < 16; offset++)
+        {
+            b.CopyTo(storage, offset);
+            Gemm.Multiply(transposeA, transposeB, m, n, k, a, transposeA ? m : k, storage.AsSpan(offset, b.Length), bCols, 0f, actual, n);
+
+            for (int index = 0; index < reference.Length; index++)
+            {
+                Assert.True(
+                    BitConverter.SingleToInt32Bits(reference[index]) == BitConverter.SingleToInt32Bits(actual[index]),
+                    $"C[{index}] with B at float offset {offset} is {actual[index]:R}, at its own address {reference[index]:R}.");
             }
         }
     }

@@ -27,4 +27,26 @@ public sealed class PeakFlopsTests
 
         Assert.Equal(expected, PeakFlops.VectorPath);
     }
+
+    [Fact]
+    public void VectorPath_UnderCiSwitches_IsTheOneTheRunAskedFor()
+    {
+        // .ci/run reruns this suite with SIMD off and with AVX-512 off; if a runtime switch stops working (as
+        // DOTNET_EnableAVX512F did on .NET 10), that rerun would silently test the same path again.
+        string? hardwareIntrinsics = Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic");
+        string? avx512 = Environment.GetEnvironmentVariable("DOTNET_EnableAVX512");
+
+        if (hardwareIntrinsics == "0")
+        {
+            Assert.Equal("Scalar", PeakFlops.VectorPath);
+        }
+        else if (avx512 == "0")
+        {
+            Assert.NotEqual("Vector512", PeakFlops.VectorPath);
+        }
+        else if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            Assert.Equal("Vector512", PeakFlops.VectorPath);
+        }
+    }
 }
