@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One FedSharp server and several device processes on loopback, each a separate `fedsharp` process:
+#
+#   bash examples/loopback/run.sh [--clients 4] [--workdir DIR]
+#
+# The server picks a free port and prints it; each client trains on its own IID share of the bundled Fashion-MNIST
+# subset; the script waits for all of them and fails unless every iteration of the job was valid.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+clients=4
+workdir="$(mktemp -d)"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --clients) clients="$2"; shift 2 ;;
+    --workdir) workdir="$2"; shift 2 ;;
+    *) echo "unknown argument $1; see the header of $0" >&2; exit 2 ;;
+  esac
+done
+fedsharp="$root/fedsharp"
+"$fedsharp" --version >/dev/null   # builds on first use, before any timing starts
+cd "$workdir"
+config="$here/fashion-mnist.yaml"
+set_threshold="round.start_fl_job_threshold=$clients"
+
+"$fedsharp" server --config "$config" --set "$set_threshold" --http 127.0.0.1:0 --exit-when-finished --json > server.jsonl 2> server.err &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+
+url=""
+for _ in $(seq 1 200); do
+  url=$(head -n 1 server.jsonl 2>/dev/null | sed -nE 's/.*"urls":\["([^"]+)".*/\1/p')
+  [ -n "$url" ] && break
+  kill -0 $server_pid 2>/dev/null || { echo "the server exited early:" >&2; cat server.err >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "the server did not report its address within 20 s" >&2; cat server.err >&2; exit 1; }
+echo "server listening on $url"
+
+pids=()
+for ((i = 0; i < clients; i++)); do
+  "$fedsharp" client --config "$config" --set "$set_threshold" --server-urls "$url" \
+    --dataset fashion-mnist-subset --partition iid --client-index "$i" --clients "$clients" --json > "client-$i.jsonl" 2> "client-$i.err" &
+  pids+=($!)
+done
+
+status=0
+for ((i = 0; i < clients; i++)); do
+  if ! wait "${pids[$i]}"; then
+    echo "client $i failed:" >&2; cat "client-$i.err" >&2; status=1
+  fi
+done
+wait $server_pid || { echo "the server failed:" >&2; cat server.err >&2; status=1; }
+trap - EXIT
+
+summary=$(tail -n 1 server.jsonl)
+echo "server: $summary"
+for ((i = 0; i < clients; i++)); do echo "client $i: $(tail -n 1 "client-$i.jsonl")"; done
+valid=$(sed -nE 's/.*"valid_iterations":([0-9]+).*/\1/p' <<<"$summary")
+total=$(sed -nE 's/.*"iterations":([0-9]+).*/\1/p' <<<"$summary")
+if [ "$status" -ne 0 ] || [ -z "$valid" ] || [ "$valid" != "$total" ] || [ "$total" -eq 0 ]; then
+  echo "FAILED: $valid of $total iterations valid" >&2
+  exit 1
+fi
+echo "OK: $valid of $total iterations valid; files in $workdir"
