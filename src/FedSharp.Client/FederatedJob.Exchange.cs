@@ -1,0 +1,201 @@
+using System.Text;
+using FedSharp.Client.Transport;
+using FedSharp.Core.Protocol;
+using Google.Protobuf;
+
+namespace FedSharp.Client;
+
+public sealed partial class FederatedJob
+{
+    private async Task<TResponse?> ExchangeAsync<TResponse>(
+        string round, int iteration, IMessage request, MessageParser<TResponse> parser, RunDeadline run, CancellationToken cancellationToken)
+        where TResponse : class, IMessage<TResponse>
+    {
+        byte[] body = request.ToByteArray();
+        int unreachable = 0;
+        TimeSpan backoff = _options.RetryInterval;
+        while (true)
+        {
+            TransportResponse response;
+            try
+            {
+                response = await _transport.SendAsync(round, body, cancellationToken);
+            }
+            catch (FederationTransportException ex) when (ex.IsTransient && unreachable < _options.MaxTransportRetries)
+            {
+                unreachable++;
+                if (!await WaitAsync(backoff, run, cancellationToken))
+                {
+                    return null;
+                }
+
+                backoff = backoff * 2 > _options.MaxSingleWait ? _options.MaxSingleWait : backoff * 2;
+                continue;
+            }
+            catch (FederationTransportException ex)
+            {
+                string retries = ex.IsTransient ? $" after {unreachable} retries" : string.Empty;
+                throw new FederatedJobException(round, iteration, null, $"Client '{_options.ClientId}' could not send {round} in iteration {iteration}{retries}: {ex.Message}", ex);
+            }
+
+            if (response.StatusCode == 200)
+            {
+                try
+                {
+                    TResponse reply = parser.ParseFrom(response.Body.Span);
+                    return reply;
+                }
+                catch (InvalidProtocolBufferException ex)
+                {
+                    throw new FederatedJobException(round, iteration, null,
+                        $"Client '{_options.ClientId}' received a {round} reply in iteration {iteration} that is not a valid {typeof(TResponse).Name} ({response.Body.Length} bytes); the server speaks another protocol or version.", ex);
+                }
+            }
+
+            if (response.StatusCode == 503)
+            {
+                // Safe mode: the cluster is between iterations or its store is unreachable; the same request is valid later.
+                if (!await WaitAsync(response.RetryAfter ?? _options.RetryInterval, run, cancellationToken))
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            string text = response.Body.IsEmpty ? "(no reason given)" : Encoding.UTF8.GetString(response.Body.Span).Trim();
+            throw new FederatedJobException(round, iteration, null,
+                $"Client '{_options.ClientId}' sent {round} in iteration {iteration} and the server answered HTTP {response.StatusCode}: {text}");
+        }
+    }
+
+    private async Task<GetResultResponse?> PollResultAsync(int iteration, RunDeadline run, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            GetResultResponse? result = await ExchangeAsync(RoundPaths.GetResult, iteration, GetResultRequestFor(iteration), GetResultResponse.Parser, run, cancellationToken);
+            if (result is null || result.Retcode == Retcode.Succeed)
+            {
+                return result;
+            }
+
+            if (result.Retcode != Retcode.NotReady)
+            {
+                throw Refusal(RoundPaths.GetResult, iteration, result.Retcode, result.Reason);
+            }
+
+            if (!await WaitForServerAsync(result.NextReqTimeMs, 0, _options.PollInterval, run, cancellationToken))
+            {
+                return null;
+            }
+        }
+    }
+
+    private async Task<int?> DownloadModelAsync(int iteration, RunDeadline run, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var request = new GetModelRequest
+            {
+                ProtocolVersion = ProtocolVersion.Current,
+                FlName = _options.FlName,
+                Iteration = iteration,
+                TimestampMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            };
+            GetModelResponse? reply = await ExchangeAsync(RoundPaths.GetModel, iteration, request, GetModelResponse.Parser, run, cancellationToken);
+            if (reply is null)
+            {
+                return null;
+            }
+
+            if (reply.Retcode == Retcode.Succeed)
+            {
+                _trainer.SetParameters(DecodeModel(RoundPaths.GetModel, reply.Iteration, reply.Tensors, reply.DownloadCompressType));
+                return reply.ModelIteration;
+            }
+
+            if (reply.Retcode != Retcode.NotReady)
+            {
+                throw Refusal(RoundPaths.GetModel, iteration, reply.Retcode, reply.Reason);
+            }
+
+            if (!await WaitForServerAsync(reply.NextReqTimeMs, 0, _options.PollInterval, run, cancellationToken))
+            {
+                return null;
+            }
+        }
+    }
+
+    // startFLJob answered REQUEST_ERROR. The instance has finished exactly when the server's current iteration is
+    // decided: while an instance runs, its current iteration is always open (the next opens as one ends).
+    private async Task<bool> IsInstanceFinishedAsync(int serverIteration, RunDeadline run, CancellationToken cancellationToken)
+    {
+        if (serverIteration < 1)
+        {
+            return false;
+        }
+
+        GetResultResponse? result = await ExchangeAsync(RoundPaths.GetResult, serverIteration, GetResultRequestFor(serverIteration), GetResultResponse.Parser, run, cancellationToken);
+        return result is { Retcode: Retcode.Succeed };
+    }
+
+    private GetResultRequest GetResultRequestFor(int iteration) => new()
+    {
+        ProtocolVersion = ProtocolVersion.Current,
+        FlName = _options.FlName,
+        Iteration = iteration,
+        TimestampMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+    };
+
+    private Task<bool> WaitForServerAsync(long nextRequestTimeMs, long serverTimeMs, TimeSpan fallback, RunDeadline run, CancellationToken cancellationToken)
+        => WaitAsync(DelayUntil(nextRequestTimeMs, serverTimeMs, fallback), run, cancellationToken);
+
+    // docs/protocol.md §4: measured from the server's own clock when it sent one (cancelling clock skew), else on
+    // ours; a time already past or absent means a short fallback, never giving up; no single wait beyond the cap.
+    private TimeSpan DelayUntil(long nextRequestTimeMs, long serverTimeMs, TimeSpan fallback)
+    {
+        if (nextRequestTimeMs <= 0)
+        {
+            return fallback;
+        }
+
+        TimeSpan delay = serverTimeMs > 0
+            ? TimeSpan.FromMilliseconds(nextRequestTimeMs - serverTimeMs)
+            : DateTimeOffset.FromUnixTimeMilliseconds(nextRequestTimeMs) - _time.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            return fallback;
+        }
+
+        return delay > _options.MaxSingleWait ? _options.MaxSingleWait : delay;
+    }
+
+    // Waits to an absolute time, so that a clock moved while the timer was being armed never stretches the wait.
+    private async Task<bool> WaitAsync(TimeSpan delay, RunDeadline run, CancellationToken cancellationToken)
+    {
+        DateTimeOffset until = _time.GetUtcNow() + delay;
+        if (run.Until is { } deadline && until > deadline)
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            TimeSpan remaining = until - _time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return true;
+            }
+
+            await Task.Delay(remaining, _time, cancellationToken);
+        }
+    }
+
+    private FederatedJobException Refusal(string round, int iteration, Retcode retcode, string reason)
+        => new(round, iteration, retcode, $"Client '{_options.ClientId}' stopped: the server answered {round} in iteration {iteration} with {retcode}: {(string.IsNullOrEmpty(reason) ? "(no reason given)" : reason)}");
+
+    private FederatedJobException Malformed(string round, int iteration, string problem)
+        => new(round, iteration, null, $"Client '{_options.ClientId}' received a malformed {round} reply in iteration {iteration}: {problem}.");
+
+    private readonly record struct RunDeadline(DateTimeOffset? Until);
+}

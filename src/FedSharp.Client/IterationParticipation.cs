@@ -1,0 +1,17 @@
+namespace FedSharp.Client;
+
+/// <summary>How far a client got in one iteration.</summary>
+public enum IterationParticipation
+{
+    /// <summary>startFLJob answered OUT_OF_TIME (threshold met, window closed, or not drawn); the client waits and tries the next iteration.</summary>
+    NotSelected,
+
+    /// <summary>The client trained, but updateModel answered OUT_OF_TIME (too late); it waits and starts again.</summary>
+    UpdateRejected,
+
+    /// <summary>Local training diverged; the client kept its weights, uploaded nothing and waited for the iteration to end.</summary>
+    TrainingDiverged,
+
+    /// <summary>The client's update was accepted.</summary>
+    Uploaded,
+}

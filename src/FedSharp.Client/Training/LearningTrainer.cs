@@ -1,0 +1,180 @@
+using FedSharp.Core.Models;
+using FedSharp.Core.Protocol;
+using FedSharp.Learning.Data;
+using FedSharp.Learning.Optimizers;
+using FedSharp.Learning.Training;
+
+namespace FedSharp.Client.Training;
+
+/// <summary>
+/// The built-in trainer: a FedSharp.Learning classifier trained with SGD on the client's <see cref="LabeledDataset"/>.
+/// It keeps only the client's parameters, data and random stream, and borrows a model from a
+/// <see cref="ModelPool"/> while it trains, evaluates or predicts, so many clients can share a few models.
+/// </summary>
+/// <remarks>
+/// Training that diverges (a non-finite loss or weight) leaves the parameters as they were before it and reports a
+/// failure, as MindSpore's device client restores its model on a NaN loss.
+/// </remarks>
+public sealed class LearningTrainer : ITrainer
+{
+    private const int EvaluationBatchSize = 64;
+
+    private readonly ModelPool _models;
+    private readonly LabeledDataset _trainData;
+    private readonly LabeledDataset? _testData;
+    private readonly Random _random;
+    private readonly ModelParameters _parameters;
+
+    /// <summary>Creates a trainer that borrows its model from <paramref name="models"/>.</summary>
+    /// <param name="models">The shared pool; the trainer starts from its initial parameters.</param>
+    /// <param name="trainData">The client's training data; at least one sample, of the model's input shape.</param>
+    /// <param name="testData">The client's evaluation data, or null.</param>
+    /// <param name="random">The client's seeded random stream; it orders every epoch's batches.</param>
+    public LearningTrainer(ModelPool models, LabeledDataset trainData, LabeledDataset? testData, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(trainData);
+        ArgumentNullException.ThrowIfNull(random);
+        if (trainData.Count < 1)
+        {
+            throw new ArgumentException("The training data set is empty; a federated client needs at least one training sample (its data size weighs its update).", nameof(trainData));
+        }
+
+        CheckSampleSize(models, trainData, nameof(trainData));
+        if (testData is not null)
+        {
+            CheckSampleSize(models, testData, nameof(testData));
+        }
+
+        _models = models;
+        _trainData = trainData;
+        _testData = testData is { Count: > 0 } ? testData : null;
+        _random = random;
+        _parameters = models.InitialParameters.Clone();
+    }
+
+    /// <summary>Creates a trainer with its own pool of the model-zoo architecture <paramref name="modelName"/>.</summary>
+    /// <param name="modelName">One of <c>ModelZoo.Names</c>.</param>
+    /// <param name="modelSeed">The initialisation seed of the model.</param>
+    /// <param name="trainData">The client's training data.</param>
+    /// <param name="testData">The client's evaluation data, or null.</param>
+    /// <param name="random">The client's seeded random stream.</param>
+    public LearningTrainer(string modelName, int modelSeed, LabeledDataset trainData, LabeledDataset? testData, Random random)
+        : this(ModelPool.ForZooModel(modelName, modelSeed), trainData, testData, random)
+    {
+    }
+
+    /// <inheritdoc />
+    public int DataSize => _trainData.Count;
+
+    /// <inheritdoc />
+    public int EvaluationDataSize => _testData?.Count ?? 0;
+
+    /// <inheritdoc />
+    public int SampleSize => _models.SampleSize;
+
+    /// <inheritdoc />
+    public ModelParameters GetParameters() => _parameters.Clone();
+
+    /// <inheritdoc />
+    public void SetParameters(ModelParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        string? difference = ModelParametersConversion.DescribeLayoutDifference(_parameters, parameters);
+        if (difference is not null)
+        {
+            throw new ArgumentException($"The parameters do not fit this trainer's model: {difference}. Send a model of the same architecture.", nameof(parameters));
+        }
+
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            parameters[i].Values.CopyTo(_parameters[i].Values, 0);
+        }
+    }
+
+    /// <inheritdoc />
+    public LocalTrainingResult Train(LocalTrainingPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        plan.Validate();
+        using ModelLease lease = _models.Rent();
+        lease.Model.ImportParameters(ModelParametersConversion.ToNamedTensors(_parameters));
+        var optimizer = new Sgd(lease.Model.Parameters, new SgdOptions
+        {
+            LearningRate = plan.LearningRate,
+            Momentum = plan.Momentum,
+            WeightDecay = plan.WeightDecay,
+        });
+        var trainer = new Trainer(lease.Model, optimizer, plan.BatchSize);
+        double lossSum = 0;
+        int samples = 0;
+        for (int epoch = 1; epoch <= plan.Epochs; epoch++)
+        {
+            EpochResult result = trainer.TrainEpoch(_trainData, _random);
+            lossSum += result.MeanLoss * result.SampleCount;
+            samples += result.SampleCount;
+            if (!double.IsFinite(result.MeanLoss))
+            {
+                // The borrowed model is discarded state; the client's own parameters still hold the weights before training.
+                return new LocalTrainingResult(false, result.MeanLoss, samples,
+                    $"Training for iteration {plan.Iteration} diverged in epoch {epoch} of {plan.Epochs}: the mean loss is {result.MeanLoss} (learning rate {plan.LearningRate}); the weights before training were kept. Lower client.client_learning_rate.");
+            }
+        }
+
+        foreach (var parameter in lease.Model.Parameters)
+        {
+            int bad = TensorCodec.IndexOfNonFinite(parameter.Value.ReadOnlySpan);
+            if (bad >= 0)
+            {
+                return new LocalTrainingResult(false, double.NaN, samples,
+                    $"Training for iteration {plan.Iteration} produced a non-finite weight in '{parameter.Name}' (position {bad}); the weights before training were kept. Lower client.client_learning_rate.");
+            }
+        }
+
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            lease.Model.Parameters[i].Value.ReadOnlySpan.CopyTo(_parameters[i].Values);
+        }
+
+        return new LocalTrainingResult(true, lossSum / samples, samples);
+    }
+
+    /// <inheritdoc />
+    public LocalEvaluationResult? Evaluate()
+    {
+        if (_testData is null)
+        {
+            return null;
+        }
+
+        using ModelLease lease = _models.Rent();
+        Trainer trainer = ForwardOnly(lease);
+        EvaluationResult result = trainer.Evaluate(_testData);
+        return new LocalEvaluationResult(result.Accuracy, result.MeanLoss, result.SampleCount);
+    }
+
+    /// <inheritdoc />
+    public void Predict(ReadOnlySpan<float> features, Span<int> destination)
+    {
+        using ModelLease lease = _models.Rent();
+        ForwardOnly(lease).Predict(features, destination);
+    }
+
+    private Trainer ForwardOnly(ModelLease lease)
+    {
+        lease.Model.ImportParameters(ModelParametersConversion.ToNamedTensors(_parameters));
+        // Evaluation never steps the optimizer; Trainer needs one to exist.
+        var optimizer = new Sgd(lease.Model.Parameters, new SgdOptions());
+        return new Trainer(lease.Model, optimizer, EvaluationBatchSize);
+    }
+
+    private static void CheckSampleSize(ModelPool models, LabeledDataset data, string parameterName)
+    {
+        if (data.SampleSize != models.SampleSize)
+        {
+            throw new ArgumentException(
+                $"The data set's samples have shape [{string.Join(", ", data.SampleShape.ToArray())}] ({data.SampleSize} values) but the model takes {models.SampleSize} values per sample; pick the model built for this data set.",
+                parameterName);
+        }
+    }
+}
