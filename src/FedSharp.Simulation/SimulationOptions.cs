@@ -128,6 +128,21 @@ public sealed class SimulationOptions
         return new SimulationOptions(configuration, partition);
     }
 
+    /// <summary>A one-line description for titles and logs, e.g. <c>simple-cnn, 10 clients (10 per round), dirichlet β=0.5, 50 rounds</c>.</summary>
+    public string Describe()
+    {
+        string partition = Partition.Kind switch
+        {
+            PartitionerKind.Iid => "iid",
+            PartitionerKind.DirichletLabelSkew => FormattableString.Invariant($"dirichlet β={Partition.Beta}"),
+            PartitionerKind.LabelCount => FormattableString.Invariant($"#C={Partition.LabelsPerClient} labels"),
+            PartitionerKind.QuantitySkew => FormattableString.Invariant($"quantity skew β={Partition.Beta}"),
+            PartitionerKind.Shards => FormattableString.Invariant($"{Partition.ShardsPerClient} shards per client"),
+            _ => Partition.Kind.ToString(),
+        };
+        return FormattableString.Invariant($"{ModelName}, {ClientCount} clients ({ClientsPerRound} per round), {partition}, {Rounds} rounds");
+    }
+
     /// <summary>
     /// A copy of <see cref="Configuration"/> for the simulation's own server: its checkpoints go to
     /// <c>&lt;report_dir&gt;/checkpoints</c> and its metrics and failure events to <c>&lt;report_dir&gt;</c>, so a
@@ -158,7 +173,7 @@ public sealed class SimulationOptions
             files.AddRange(Directory.EnumerateFiles(checkpoints, "iteration-*"));
         }
 
-        foreach (string file in files)
+        foreach (string file in files.Where(File.Exists))
         {
             try
             {
