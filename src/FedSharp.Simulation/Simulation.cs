@@ -172,7 +172,8 @@ public sealed class Simulation
             seconds,
             clock.Total.TotalSeconds,
             _options.Threads,
-            _options.ClientCount);
+            _options.ClientCount,
+            models.CreatedCount);
         return new SimulationResult(rounds, summary);
     }
 

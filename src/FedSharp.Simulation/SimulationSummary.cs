@@ -9,6 +9,7 @@ namespace FedSharp.Simulation;
 /// <param name="LocalTrainingSeconds">Sum over every client and round of the wall time of local training alone.</param>
 /// <param name="Threads">Clients trained at once.</param>
 /// <param name="Clients">Virtual clients.</param>
+/// <param name="ModelInstances">Model instances (with their layer buffers) built for training and evaluation; at most <see cref="Threads"/>.</param>
 public sealed record SimulationSummary(
     double FinalAccuracy,
     double BestAccuracy,
@@ -17,7 +18,8 @@ public sealed record SimulationSummary(
     double Seconds,
     double LocalTrainingSeconds,
     int Threads,
-    int Clients)
+    int Clients,
+    int ModelInstances)
 {
     /// <summary>
     /// <see cref="Seconds"/> ÷ (<see cref="LocalTrainingSeconds"/> ÷ <see cref="Threads"/>): how much longer the

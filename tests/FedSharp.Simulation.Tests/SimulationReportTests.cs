@@ -13,7 +13,7 @@ public sealed class SimulationReportTests
         new(3, true, 0.7425, 0.8125, 5, 0.5, 1.25, string.Empty),
     ];
 
-    private static SimulationResult Result => new(s_rounds, new SimulationSummary(0.7425, 0.7425, 3, 2, 1.5, 2.0, 2, 5));
+    private static SimulationResult Result => new(s_rounds, new SimulationSummary(0.7425, 0.7425, 3, 2, 1.5, 2.0, 2, 5, 2));
 
     [Fact]
     public void Write_Result_WritesCsvWithHeaderAndOneRowPerRound()

@@ -1,4 +1,6 @@
+using FedSharp.Client.Training;
 using FedSharp.Core.Configuration;
+using FedSharp.Server;
 
 namespace FedSharp.Simulation.Tests;
 
@@ -81,6 +83,19 @@ public sealed class SimulationTests
     }
 
     [Fact]
+    public async Task RunAsync_ManyClientsFewThreads_BuildsNoMoreModelsThanThreads()
+    {
+        using var directory = new TemporaryDirectory();
+
+        SimulationResult result = await RunAsync(TestConfigurations.Create(
+            directory.Path, "simulation.clients=30", "round.start_fl_job_threshold=30", "simulation.threads=2", "fl_iteration_num=2"));
+
+        Assert.Equal(2, result.Summary.ValidRounds);
+        Assert.All(result.Rounds, r => Assert.Equal(30, r.Participants));
+        Assert.InRange(result.Summary.ModelInstances, 1, 2);
+    }
+
+    [Fact]
     public async Task RunAsync_EarlierRunInSameReportDirectory_StartsAgainFromRoundOne()
     {
         using var directory = new TemporaryDirectory();
@@ -105,6 +120,26 @@ public sealed class SimulationTests
 
         Assert.Equal(4, File.ReadAllLines(files[0]).Length);
         Assert.Contains("logistic-regression", File.ReadAllText(files[3]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_OverHttp_CompletesEveryRoundAboveChance()
+    {
+        // Arrange: the server the command line would start, behind a real HTTP listener on loopback.
+        using var directory = new TemporaryDirectory();
+        SimulationOptions options = SimulationOptions.FromConfiguration(TestConfigurations.Create(directory.Path, "simulation.transport=http", "simulation.threads=2"));
+        options.ClearServerFiles();
+        await using FederatedServer server = await FederatedServer.StartAsync(
+            options.CreateServerConfiguration(), ModelPool.ForZooModel(options.ModelName, options.ModelSeed).InitialParameters, TimeProvider.System, TestTimeout());
+        await using var host = new LoopbackHttpHost(server.Handler);
+
+        // Act
+        SimulationResult result = await new Simulation(options, TimeProvider.System).RunAsync(TestData.For(options), [host.Url], null, TestTimeout());
+
+        // Assert
+        Assert.Equal(3, result.Summary.ValidRounds);
+        Assert.All(result.Rounds, r => Assert.Equal(5, r.Participants));
+        Assert.True(result.Summary.FinalAccuracy > 0.5, $"Final accuracy {result.Summary.FinalAccuracy} is not clearly above chance.");
     }
 
     [Fact]
