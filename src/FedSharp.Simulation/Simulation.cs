@@ -60,10 +60,17 @@ public sealed class Simulation
     /// <param name="cancellationToken">Stops every client and the server.</param>
     /// <returns>Every round's report and the summary.</returns>
     /// <exception cref="ArgumentException">The data holds another number of clients than the options.</exception>
+    /// <exception cref="InvalidOperationException"><c>simulation.transport</c> is <c>http</c>; use the overload with server URLs.</exception>
     /// <exception cref="FederatedJobException">A client was refused for good; the message names the client and round.</exception>
     public async Task<SimulationResult> RunAsync(FederatedDataset data, IProgress<RoundReport>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (_options.Transport != SimulationTransport.InMemory)
+        {
+            throw new InvalidOperationException(
+                $"'simulation.transport' is {_options.Transport}: start the server from SimulationOptions.CreateServerConfiguration() behind HTTP and call the RunAsync overload that takes its URLs, or set simulation.transport to in_memory.");
+        }
+
         CheckClientCount(data);
         _options.ClearServerFiles();
         var models = ModelPool.ForZooModel(_options.ModelName, _options.ModelSeed);
@@ -154,11 +161,13 @@ public sealed class Simulation
 
         Task<IReadOnlyList<RoundReport>> observing = observer.RunAsync(start, stop.Token);
         Task everyClient = Task.WhenAll(clients);
-        if (await Task.WhenAny(everyClient, observing) == everyClient && everyClient.IsFaulted)
+        Task first = await Task.WhenAny(everyClient, observing);
+        if (first.IsFaulted)
         {
-            // A client refused for good would leave the observer waiting for a round that never ends.
+            // A client refused for good leaves the observer waiting for a round that never ends, and a failed observer
+            // leaves the clients running: stop the other side, then surface the first fault.
             await stop.CancelAsync();
-            await everyClient;
+            await first;
         }
 
         IReadOnlyList<RoundReport> rounds = await observing;

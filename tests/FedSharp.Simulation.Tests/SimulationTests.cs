@@ -143,6 +143,18 @@ public sealed class SimulationTests
     }
 
     [Fact]
+    public async Task RunAsync_InMemoryOverloadWithHttpTransport_FailsNamingTheKey()
+    {
+        using var directory = new TemporaryDirectory();
+        SimulationOptions options = SimulationOptions.FromConfiguration(TestConfigurations.Create(directory.Path, "simulation.transport=http"));
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => new Simulation(options, TimeProvider.System).RunAsync(TestData.For(options), null, TestTimeout()));
+
+        Assert.Contains("'simulation.transport'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_DataForOtherClientCount_Fails()
     {
         using var directory = new TemporaryDirectory();
