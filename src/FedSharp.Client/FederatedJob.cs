@@ -25,7 +25,6 @@ public sealed partial class FederatedJob
     private readonly ITrainer _trainer;
     private readonly TimeProvider _time;
     private readonly IProgress<IterationReport>? _progress;
-    private ModelParameters? _layout;
 
     /// <summary>Creates the job; nothing is sent until <see cref="RunAsync"/>.</summary>
     /// <param name="options">Job name, client id, limits and intervals; validated and copied.</param>
@@ -274,8 +273,11 @@ public sealed partial class FederatedJob
             throw Malformed(round, iteration, $"it sent the model as {compression}, which this client did not ask for (it decodes only plain tensors)");
         }
 
-        _layout ??= _trainer.GetParameters();
-        if (!TensorCodec.TryDecode(tensors, _layout, out ModelParameters? model, out TensorFault? fault))
+        // Decoding into a copy of the trainer's own parameters checks names and shapes against its model without
+        // keeping a second copy of the weights per client between iterations.
+        ModelParameters model = _trainer.GetParameters();
+        TensorFault? fault = TensorCodec.DecodeInto(tensors, model);
+        if (fault is not null)
         {
             throw new FederatedJobException(
                 round,

@@ -1,0 +1,231 @@
+using FedSharp.Client.Training;
+using FedSharp.Client.Transport;
+using FedSharp.Core.Protocol;
+using FedSharp.Learning.Models;
+using Google.Protobuf;
+
+namespace FedSharp.Client.Tests;
+
+/// <summary>FederatedJob's refusals, waits and stops, against the real server handler in process on a manual clock.</summary>
+public sealed class FederatedJobTests
+{
+    private static readonly TimeSpan s_step = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task RunAsync_WrongJobName_ThrowsNamingRoundIterationAndReason()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c => { });
+        FederatedJob job = federation.CreateJob("stray", 1, 20, configure: o => o.FlName = "another-job");
+
+        var ex = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
+
+        Assert.Equal((RoundPaths.StartFLJob, 1, (Retcode?)Retcode.RequestError), (ex.Round, ex.Iteration, ex.Retcode));
+        Assert.Contains("'stray'", ex.Message);
+        Assert.Contains("iteration 1", ex.Message);
+        Assert.Contains("another-job", ex.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_InstanceAlreadyFinished_StopsCleanlyWithTheFinalModel()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
+        {
+            c.FlIterationNum = 1;
+            c.Round.StartFlJobThreshold = 1;
+        });
+        FederatedJob first = federation.CreateJob("first", 10, 30);
+        Task<FederatedJobResult> firstRun = Task.Run(() => first.RunAsync(CancellationToken.None));
+        await federation.DriveAsync(firstRun, s_step);
+        FederatedJob latecomer = federation.CreateJob("latecomer", 11, 30);
+
+        FederatedJobResult result = await latecomer.RunAsync(CancellationToken.None);
+
+        Assert.Equal(FederatedJobStopReason.InstanceFinished, result.StopReason);
+        Assert.Equal(0, result.IterationsJoined);
+        Assert.Empty(result.Iterations);
+        Assert.Equal(1, result.FinalModelIteration);
+        ModelAssert.BitEqual(first.Trainer.GetParameters(), latecomer.Trainer.GetParameters());
+    }
+
+    [Fact]
+    public async Task RunAsync_SafeMode_WaitsRetryAfterAndResendsTheSameRequest()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
+        {
+            c.FlIterationNum = 1;
+            c.Round.StartFlJobThreshold = 1;
+        });
+        var sentAt = new List<DateTimeOffset>();
+        int safeModeReplies = 2;
+        var transport = new InProcessTransport(async (round, body, ct) =>
+        {
+            if (round == RoundPaths.StartFLJob)
+            {
+                sentAt.Add(federation.Time.GetUtcNow());
+                if (safeModeReplies-- > 0)
+                {
+                    return new TransportResponse(503, "The cluster is between iterations."u8.ToArray(), TimeSpan.FromSeconds(30));
+                }
+            }
+
+            return await federation.Transport.SendAsync(round, body, ct);
+        });
+        FederatedJob job = federation.CreateJob("patient", 20, 30, transport: transport);
+
+        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
+        await federation.DriveAsync(run, s_step);
+
+        Assert.Equal(FederatedJobStopReason.PlanCompleted, (await run).StopReason);
+        Assert.Equal(3, sentAt.Count);
+        Assert.True(sentAt[1] - sentAt[0] >= TimeSpan.FromSeconds(30));
+        Assert.True(sentAt[2] - sentAt[1] >= TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task RunAsync_WaitLongerThanMaxRunTime_StopsWithDeadlineReached()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c => c.Round.StartFlJobThreshold = 1);
+        var holdIteration = new TaskCompletionSource();
+        federation.UpdateModelGate = holdIteration.Task;
+        FederatedJob holder = federation.CreateJob("holder", 30, 30, configure: o => o.MaxIterations = 1);
+        Task<FederatedJobResult> holderRun = Task.Run(() => holder.RunAsync(CancellationToken.None));
+        await WaitUntilAsync(() => federation.ModelsHandedOut.ContainsKey(1));
+        FederatedJob hurried = federation.CreateJob("hurried", 31, 30, configure: o => o.MaxRunTime = TimeSpan.FromSeconds(10));
+
+        FederatedJobResult result = await hurried.RunAsync(CancellationToken.None);
+        holdIteration.SetResult();
+        await federation.DriveAsync(holderRun, s_step);
+
+        Assert.Equal(FederatedJobStopReason.DeadlineReached, result.StopReason);
+        Assert.Null(result.FinalModelIteration);
+        IterationReport refused = Assert.Single(result.Iterations);
+        Assert.Equal(IterationParticipation.NotSelected, refused.Participation);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledWhileWaiting_ThrowsOperationCanceled()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c => c.Round.StartFlJobThreshold = 1);
+        var holdIteration = new TaskCompletionSource();
+        federation.UpdateModelGate = holdIteration.Task;
+        var refused = new TaskCompletionSource();
+        FederatedJob holder = federation.CreateJob("holder", 40, 30, configure: o => o.MaxIterations = 1);
+        Task<FederatedJobResult> holderRun = Task.Run(() => holder.RunAsync(CancellationToken.None));
+        await WaitUntilAsync(() => federation.ModelsHandedOut.ContainsKey(1));
+        using var cancellation = new CancellationTokenSource();
+        FederatedJob waiting = federation.CreateJob("waiting", 41, 30, new SynchronousProgress<IterationReport>(_ => refused.TrySetResult()));
+
+        Task<FederatedJobResult> run = Task.Run(() => waiting.RunAsync(cancellation.Token));
+        await refused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        cancellation.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        holdIteration.SetResult();
+        await federation.DriveAsync(holderRun, s_step);
+    }
+
+    [Fact]
+    public async Task RunAsync_TrainingDiverges_UploadsNothingAndReportsTheFailedIteration()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
+        {
+            c.FlIterationNum = 1;
+            c.Round.StartFlJobThreshold = 1;
+            c.Round.UpdateModelTimeWindow = TimeSpan.FromSeconds(30);
+            c.Client.ClientLearningRate = 3e38;
+            c.Client.ClientMomentum = 0.9;
+        });
+        FederatedJob job = federation.CreateJob("unstable", 50, 60);
+
+        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
+        await federation.DriveAsync(run, s_step);
+
+        FederatedJobResult result = await run;
+        IterationReport report = Assert.Single(result.Iterations);
+        Assert.Equal((IterationParticipation.TrainingDiverged, (bool?)false), (report.Participation, report.Valid));
+        Assert.Contains("diverged", report.Reason);
+        Assert.Empty(federation.Updates);
+        Assert.Equal(0, result.FinalModelIteration);
+    }
+
+    [Fact]
+    public async Task GetModelAsync_FreshClient_LoadsTheGlobalModelForEvaluateAndInfer()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c => { });
+        var trainer = new LearningTrainer(InProcessFederation.Model, 12345, SyntheticData.Create(20, 60), SyntheticData.Create(20, 61), new Random(1));
+        var job = new FederatedJob(new FederatedJobOptions { FlName = InProcessFederation.FlName, ClientId = "reader" }, federation.Transport, trainer, federation.Time);
+
+        int modelIteration = await job.GetModelAsync(CancellationToken.None);
+        LocalEvaluationResult? evaluation = await job.EvaluateAsync(CancellationToken.None);
+        int[] labels = await job.InferAsync(SyntheticData.Create(5, 62).Features.ToArray(), CancellationToken.None);
+
+        Assert.Equal(0, modelIteration);
+        ModelAssert.BitEqual(InProcessFederation.InitialModel(), trainer.GetParameters());
+        Assert.Equal(20, evaluation!.SampleCount);
+        Assert.Equal(5, labels.Length);
+        Assert.All(labels, l => Assert.InRange(l, 0, 9));
+    }
+
+    [Fact]
+    public void Constructor_MissingClientId_ThrowsNamingTheOption()
+    {
+        var trainer = new LearningTrainer(ModelZoo.LogisticRegression, 1, SyntheticData.Create(5, 1), null, new Random(1));
+        var transport = new InProcessTransport((_, _, _) => Task.FromResult(new TransportResponse(404, ReadOnlyMemory<byte>.Empty, null)));
+
+        var ex = Assert.Throws<ArgumentException>(() => new FederatedJob(new FederatedJobOptions { FlName = "job" }, transport, trainer, TimeProvider.System));
+
+        Assert.Contains("ClientId", ex.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_ServerAnswersNotFound_ThrowsWithTheServersText()
+    {
+        var trainer = new LearningTrainer(ModelZoo.LogisticRegression, 1, SyntheticData.Create(5, 1), null, new Random(1));
+        var transport = new InProcessTransport((round, _, _) => Task.FromResult(new TransportResponse(404, System.Text.Encoding.UTF8.GetBytes($"No round '{round}' here."), null)));
+        var job = new FederatedJob(new FederatedJobOptions { FlName = "job", ClientId = "c1" }, transport, trainer, TimeProvider.System);
+
+        var ex = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
+
+        Assert.Contains("HTTP 404", ex.Message);
+        Assert.Contains("No round 'startFLJob' here.", ex.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_ServerModelOfAnotherArchitecture_ThrowsNamingTheTensor()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c => c.Round.StartFlJobThreshold = 1);
+        var trainer = new LearningTrainer(ModelZoo.Mlp2nn, 1, SyntheticData.Create(10, 70), null, new Random(1));
+        var job = new FederatedJob(new FederatedJobOptions { FlName = InProcessFederation.FlName, ClientId = "mismatched" }, federation.Transport, trainer, federation.Time);
+
+        var ex = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
+
+        Assert.Equal((RoundPaths.StartFLJob, 1), (ex.Round, ex.Iteration));
+        Assert.Contains("'mismatched'", ex.Message);
+        Assert.Contains("linear.weight", ex.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_SystemErrorAfterTraining_ThrowsNamingRoundIterationAndReason()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c => c.Round.StartFlJobThreshold = 1);
+        var transport = new InProcessTransport(async (round, body, ct) => round == RoundPaths.UpdateModel
+            ? new TransportResponse(200, new UpdateModelResponse { Retcode = Retcode.SystemError, Reason = "The update store refused the write." }.ToByteArray(), null)
+            : await federation.Transport.SendAsync(round, body, ct));
+        FederatedJob job = federation.CreateJob("unlucky", 80, 20, transport: transport);
+
+        var ex = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
+
+        Assert.Equal((RoundPaths.UpdateModel, 1, (Retcode?)Retcode.SystemError), (ex.Round, ex.Iteration, ex.Retcode));
+        Assert.Contains("The update store refused the write.", ex.Message);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (int i = 0; i < 3000 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition(), "The condition was not met within 30 s.");
+    }
+}

@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using FedSharp.Client.Training;
+using FedSharp.Client.Transport;
+using FedSharp.Core.Configuration;
+using FedSharp.Core.Models;
+using FedSharp.Core.Protocol;
+using FedSharp.Learning.Models;
+using FedSharp.Server;
+using FedSharp.Server.Protocol;
+using FedSharp.Testing;
+using Google.Protobuf;
+
+namespace FedSharp.Client.Tests;
+
+/// <summary>
+/// A real <see cref="FederatedServer"/> on a manual clock, reached through <see cref="InProcessTransport"/>, which
+/// also records every accepted update and every model handed out so tests can recompute FedAvg.
+/// </summary>
+internal sealed class InProcessFederation : IAsyncDisposable
+{
+    public const string FlName = "client-e2e";
+    public const string Model = ModelZoo.LogisticRegression;
+
+    private readonly string _directory;
+
+    private InProcessFederation(string directory, ManualTimeProvider time, FederatedServer server)
+    {
+        _directory = directory;
+        Time = time;
+        Server = server;
+        Transport = new InProcessTransport(SendAsync);
+    }
+
+    public ManualTimeProvider Time { get; }
+
+    public FederatedServer Server { get; }
+
+    public InProcessTransport Transport { get; }
+
+    /// <summary>Accepted updates per iteration: client id → the tensors it uploaded.</summary>
+    public ConcurrentDictionary<(int Iteration, string ClientId), ModelParameters> Updates { get; } = new();
+
+    /// <summary>The model every successful startFLJob of an iteration handed out.</summary>
+    public ConcurrentDictionary<int, ModelParameters> ModelsHandedOut { get; } = new();
+
+    /// <summary>updateModel requests wait for this task before they reach the server.</summary>
+    public Task UpdateModelGate { get; set; } = Task.CompletedTask;
+
+    /// <summary>Rewrites replies before the client sees them (e.g. a next_req_time in the past); null for none.</summary>
+    public Func<string, StartFLJobResponse, StartFLJobResponse>? StartFLJobRewrite { get; set; }
+
+    public static async Task<InProcessFederation> StartAsync(Action<JobConfiguration> configure)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "fedsharp-client-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var configuration = new JobConfiguration { FlName = FlName, FlIterationNum = 3 };
+        configuration.Round.StartFlJobThreshold = 3;
+        configuration.Round.StartFlJobTimeWindow = TimeSpan.FromHours(1);
+        configuration.Round.UpdateModelTimeWindow = TimeSpan.FromHours(1);
+        configuration.Round.GlobalIterationTimeWindow = TimeSpan.FromHours(3);
+        configuration.Client.ClientEpochNum = 1;
+        configuration.Client.ClientBatchSize = 16;
+        configuration.Client.ClientLearningRate = 0.05;
+        configuration.FedSharp.Model = Model;
+        configuration.FedSharp.CheckpointDir = Path.Combine(directory, "ckpt");
+        configuration.Summary.MetricsFile = Path.Combine(directory, "metrics.json");
+        configuration.Summary.FailureEventFile = Path.Combine(directory, "event.txt");
+        configure(configuration);
+        var time = new ManualTimeProvider();
+        FederatedServer server = await FederatedServer.StartAsync(configuration, InitialModel(), time, CancellationToken.None);
+        return new InProcessFederation(directory, time, server);
+    }
+
+    public static ModelParameters InitialModel() => ModelPool.ForZooModel(Model, 7).InitialParameters;
+
+    public FederatedJob CreateJob(
+        string clientId, int dataSeed, int samples, IProgress<IterationReport>? progress = null, Action<FederatedJobOptions>? configure = null, IFederationTransport? transport = null, ModelPool? pool = null)
+    {
+        var options = new FederatedJobOptions { FlName = FlName, ClientId = clientId };
+        configure?.Invoke(options);
+        var trainer = new LearningTrainer(pool ?? ModelPool.ForZooModel(Model, 7), SyntheticData.Create(samples, dataSeed), SyntheticData.Create(20, dataSeed + 1000), new Random(dataSeed));
+        return new FederatedJob(options, transport ?? Transport, trainer, Time, progress);
+    }
+
+    /// <summary>
+    /// Moves the manual clock one <paramref name="step"/> at a time, letting the jobs run between steps, until
+    /// <paramref name="work"/> completes; fails after <paramref name="maxSteps"/> steps.
+    /// </summary>
+    public async Task DriveAsync(Task work, TimeSpan step, int maxSteps = 20_000)
+    {
+        for (int i = 0; i < maxSteps && !work.IsCompleted; i++)
+        {
+            await Task.WhenAny(work, Task.Delay(2));
+            if (!work.IsCompleted)
+            {
+                Time.Advance(step);
+            }
+        }
+
+        Assert.True(work.IsCompleted, $"The jobs did not finish within {maxSteps} steps of {step}.");
+        await work;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary directory is harmless.
+        }
+    }
+
+    private async Task<TransportResponse> SendAsync(string round, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        if (round == RoundPaths.UpdateModel)
+        {
+            await UpdateModelGate;
+        }
+
+        ProtocolResponse response = await Server.Handler.HandleAsync(round, body, cancellationToken);
+        if (response.StatusCode != 200)
+        {
+            return new TransportResponse(response.StatusCode, response.Body, response.RetryAfter);
+        }
+
+        if (round == RoundPaths.UpdateModel && UpdateModelResponse.Parser.ParseFrom(response.Body.Span).Retcode == Retcode.Succeed)
+        {
+            UpdateModelRequest request = UpdateModelRequest.Parser.ParseFrom(body.Span);
+            Assert.True(TensorCodec.TryDecode(request.Tensors, InitialModel(), out ModelParameters? update, out _));
+            Updates[(request.Iteration, request.FlId)] = update;
+        }
+
+        if (round == RoundPaths.StartFLJob)
+        {
+            StartFLJobResponse reply = StartFLJobResponse.Parser.ParseFrom(response.Body.Span);
+            if (reply.Retcode == Retcode.Succeed)
+            {
+                Assert.True(TensorCodec.TryDecode(reply.Tensors, InitialModel(), out ModelParameters? model, out _));
+                ModelsHandedOut[reply.Iteration] = model;
+            }
+
+            if (StartFLJobRewrite is { } rewrite)
+            {
+                return new TransportResponse(200, rewrite(StartFLJobRequest.Parser.ParseFrom(body.Span).FlId, reply).ToByteArray(), null);
+            }
+        }
+
+        return new TransportResponse(response.StatusCode, response.Body, response.RetryAfter);
+    }
+}
