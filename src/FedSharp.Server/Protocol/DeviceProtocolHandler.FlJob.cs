@@ -57,44 +57,55 @@ public sealed partial class DeviceProtocolHandler
             ?? (string.IsNullOrWhiteSpace(id) ? "The request has no fl_id; send the id used in startFLJob." : null)
             ?? (request.Iteration < 1 ? "iteration is not set; send the iteration from the startFLJob reply." : null)
             ?? UnsupportedUploadForm(request);
-        ModelParameters? parameters = null;
-        if (problem is null && !TensorCodec.TryDecode(request.Tensors, _layout, out parameters, out TensorFault? fault))
+        ModelParameters parameters = _buffers.Rent();
+        bool reusable = false;
+        try
         {
-            problem = fault.Message;
-        }
+            problem ??= TensorCodec.DecodeInto(request.Tensors, parameters)?.Message;
+            RoundState state = await _coordinator.GetStateAsync(cancellationToken);
+            if (problem is not null)
+            {
+                reusable = true;
+                return new UpdateModelResponse
+                {
+                    Retcode = Retcode.RequestError,
+                    Reason = $"Update of client '{id}' for iteration {request.Iteration} refused (current iteration {state.Iteration}): {problem}",
+                    ServerTimeMs = UnixMilliseconds(_time.GetUtcNow()),
+                };
+            }
 
-        RoundState state = await _coordinator.GetStateAsync(cancellationToken);
-        if (problem is not null)
-        {
+            // The wire carries the client's own weights; the weight of the update is the data size it declared at
+            // startFLJob. A client unknown to the iteration gets the coordinator's refusal, so its weight is never used.
+            int dataSize = state.Iteration == request.Iteration && state.Clients.TryGetValue(id, out ClientRegistration? registration)
+                ? registration.DataSize
+                : 1;
+            var update = new ClientUpdate(id, request.Iteration, parameters, dataSize, request.UploadLoss, request.UploadAccuracy);
+            RoundReply reply = await _coordinator.UpdateModelAsync(update, cancellationToken);
+            reusable = true;
+            DateTimeOffset now = _time.GetUtcNow();
+            DateTimeOffset? next = reply.NextRequestTime;
+            if (reply.Code == RoundRetcode.Succeed)
+            {
+                next = IterationEndEstimate(await _coordinator.GetStateAsync(cancellationToken), now);
+            }
+
             return new UpdateModelResponse
             {
-                Retcode = Retcode.RequestError,
-                Reason = $"Update of client '{id}' for iteration {request.Iteration} refused (current iteration {state.Iteration}): {problem}",
-                ServerTimeMs = UnixMilliseconds(_time.GetUtcNow()),
+                Retcode = ToRetcode(reply.Code),
+                Reason = reply.Reason,
+                NextReqTimeMs = UnixMilliseconds(next),
+                ServerTimeMs = UnixMilliseconds(now),
             };
         }
-
-        // The wire carries the client's own weights; the weight of the update is the data size it declared at
-        // startFLJob. A client unknown to the iteration gets the coordinator's refusal, so its weight is never used.
-        int dataSize = state.Iteration == request.Iteration && state.Clients.TryGetValue(id, out ClientRegistration? registration)
-            ? registration.DataSize
-            : 1;
-        var update = new ClientUpdate(id, request.Iteration, parameters!, dataSize, request.UploadLoss, request.UploadAccuracy);
-        RoundReply reply = await _coordinator.UpdateModelAsync(update, cancellationToken);
-        DateTimeOffset now = _time.GetUtcNow();
-        DateTimeOffset? next = reply.NextRequestTime;
-        if (reply.Code == RoundRetcode.Succeed)
+        finally
         {
-            next = IterationEndEstimate(await _coordinator.GetStateAsync(cancellationToken), now);
+            // A request that failed or was cancelled inside the coordinator may have left the buffer with a store
+            // that is still reading it; only a completed answer frees it for reuse.
+            if (reusable)
+            {
+                _buffers.Return(parameters);
+            }
         }
-
-        return new UpdateModelResponse
-        {
-            Retcode = ToRetcode(reply.Code),
-            Reason = reply.Reason,
-            NextReqTimeMs = UnixMilliseconds(next),
-            ServerTimeMs = UnixMilliseconds(now),
-        };
     }
 
     private async Task<GetResultResponse> GetResultAsync(GetResultRequest request, CancellationToken cancellationToken)

@@ -30,6 +30,7 @@ public sealed partial class DeviceProtocolHandler
     private readonly TimeSpan _updateWindow;
     private readonly TimeSpan _retryInterval;
     private readonly TimeProvider _time;
+    private readonly ModelBufferPool _buffers;
     private volatile EncodedModel? _encoded;
     private volatile bool _stopped;
 
@@ -54,6 +55,7 @@ public sealed partial class DeviceProtocolHandler
         _updateWindow = options.UpdateModelTimeWindow;
         _retryInterval = options.RetryInterval;
         _time = time;
+        _buffers = new ModelBufferPool(layout, 4 * Environment.ProcessorCount);
     }
 
     /// <summary>Raised, on the request's thread, when a request failed with an unexpected exception that became a SYSTEM_ERROR reply.</summary>
@@ -84,7 +86,9 @@ public sealed partial class DeviceProtocolHandler
         IMessage request;
         try
         {
-            request = messages.RequestParser.ParseFrom(body.Span);
+            // updateModel is the hot path: its tensors are read in place instead of copied out of the body first.
+            request = (round == RoundPaths.UpdateModel ? UpdateModelReader.TryParse(body) : null)
+                ?? messages.RequestParser.ParseFrom(body.Span);
         }
         catch (InvalidProtocolBufferException ex)
         {

@@ -237,6 +237,27 @@ public sealed class DeviceProtocolHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FullIteration_MetricsLine_CountsTensorBytesInAndOut()
+    {
+        foreach (string id in new[] { "a", "b", "c" })
+        {
+            await StartAsync(StartRequest(id, 2));
+        }
+
+        foreach (string id in new[] { "a", "b", "c" })
+        {
+            await UpdateAsync(UpdateRequest(id, 1, Models.Filled(3f)));
+        }
+
+        string line = Assert.Single(File.ReadAllLines(Path.Combine(_root.Path, "metrics.json")));
+        using var metrics = System.Text.Json.JsonDocument.Parse(line);
+        // Six float32 values per model: three models handed out by startFLJob, three updates received.
+        Assert.Equal(3 * 6 * sizeof(float), metrics.RootElement.GetProperty("bytes_out").GetInt64());
+        Assert.Equal(3 * 6 * sizeof(float), metrics.RootElement.GetProperty("bytes_in").GetInt64());
+        Assert.Equal(0.5, metrics.RootElement.GetProperty("loss").GetDouble());
+    }
+
+    [Fact]
     public async Task GetResult_IterationRunning_NotReadyWithoutOutcome()
     {
         GetResultResponse response = await SendAsync(

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FedSharp.Core.Protocol;
+using FedSharp.Server;
+using FedSharp.Server.Protocol;
+using FedSharp.Server.Rounds;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace FedSharp.Hosting;
+
+public sealed partial class FederatedHost
+{
+    private const string TextContentType = "text/plain; charset=utf-8";
+
+    private static void MapEndpoints(WebApplication app, FederatedServer server, string prefix, ILogger logger)
+    {
+        string pattern = RoundPaths.For(prefix, "{round}");
+        DeviceProtocolHandler handler = server.Handler;
+        app.MapPost(pattern, context => ServeRoundAsync(context, handler, logger));
+        app.MapGet("/healthz", context => WriteTextAsync(context.Response, StatusCodes.Status200OK, "ok", context.RequestAborted));
+        app.MapGet("/state", context => ServeStateAsync(context, server));
+    }
+
+    private static async Task ServeRoundAsync(HttpContext context, DeviceProtocolHandler handler, ILogger logger)
+    {
+        HttpRequest request = context.Request;
+        CancellationToken aborted = context.RequestAborted;
+        if (!IsProtobuf(request.ContentType))
+        {
+            string reason = $"Content-Type is '{request.ContentType}'; round bodies must be sent as {RoundPaths.ContentType}.";
+            await RefuseAsync(context, logger, StatusCodes.Status415UnsupportedMediaType, reason);
+            return;
+        }
+
+        long? limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        if (request.ContentLength is { } declared && limit is { } max && declared > max)
+        {
+            // The unread body makes Kestrel drop an HTTP/1.1 connection after the reply; saying so keeps the client
+            // from sending its next request on a connection about to close.
+            CloseAfterReply(context);
+            await RefuseAsync(context, logger, StatusCodes.Status413PayloadTooLarge, TooLarge(declared, max));
+            return;
+        }
+
+        RequestBody body;
+        try
+        {
+            body = await RequestBody.ReadAsync(request.BodyReader, request.ContentLength, aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away mid-upload; nobody is left to answer.
+            return;
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel found the body too large (no Content-Length, chunked or HTTP/2) or malformed while reading it.
+            string reason = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge(null, limit ?? 0) : ex.Message;
+            CloseAfterReply(context);
+            await RefuseAsync(context, logger, ex.StatusCode, reason);
+            return;
+        }
+
+        ProtocolResponse response;
+        using (body)
+        {
+            string round = (string?)context.Request.RouteValues["round"] ?? string.Empty;
+            try
+            {
+                response = await handler.HandleAsync(round, body.Memory, aborted);
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+
+        HttpResponse http = context.Response;
+        http.StatusCode = response.StatusCode;
+        http.ContentType = response.ContentType;
+        http.ContentLength = response.Body.Length;
+        if (response.RetryAfter is { } retryAfter)
+        {
+            http.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (response.StatusCode != StatusCodes.Status200OK)
+        {
+            HostLog.RequestRefused(logger, request.Method, request.Path, response.StatusCode, Encoding.UTF8.GetString(response.Body.Span));
+        }
+
+        await http.Body.WriteAsync(response.Body, aborted);
+    }
+
+    private static async Task ServeStateAsync(HttpContext context, FederatedServer server)
+    {
+        RoundState state = await server.Coordinator.GetStateAsync(context.RequestAborted);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            StateDocument.Write(writer, server.Configuration.FlName, state);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.Length;
+        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
+    }
+
+    private static void CloseAfterReply(HttpContext context)
+    {
+        if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+    }
+
+    private static bool IsProtobuf(string? contentType)
+        => MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? parsed)
+            && parsed.MediaType.Equals(RoundPaths.ContentType, StringComparison.OrdinalIgnoreCase);
+
+    private static string TooLarge(long? declared, long max)
+        => declared is { } length
+            ? $"The request body is {length} bytes; this server accepts at most {max} (fedsharp.max_request_body_bytes)."
+            : $"The request body is larger than {max} bytes, the most this server accepts (fedsharp.max_request_body_bytes).";
+
+    private static Task RefuseAsync(HttpContext context, ILogger logger, int status, string reason)
+    {
+        HostLog.RequestRefused(logger, context.Request.Method, context.Request.Path, status, reason);
+        return WriteTextAsync(context.Response, status, reason, context.RequestAborted);
+    }
+
+    private static async Task WriteTextAsync(HttpResponse response, int status, string text, CancellationToken cancellationToken)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        response.StatusCode = status;
+        response.ContentType = TextContentType;
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes, cancellationToken);
+    }
+}
