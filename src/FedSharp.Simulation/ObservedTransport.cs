@@ -28,6 +28,7 @@ internal sealed class ObservedTransport : IFederationTransport
         _ordering = ordering;
     }
 
+    /// <inheritdoc />
     public async Task<TransportResponse> SendAsync(string round, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         if (round == RoundPaths.GetResult && _ordering is not null)

@@ -21,16 +21,22 @@ internal sealed class TimedTrainer : ITrainer
         _clock = clock;
     }
 
+    /// <inheritdoc />
     public int DataSize => _inner.DataSize;
 
+    /// <inheritdoc />
     public int EvaluationDataSize => _inner.EvaluationDataSize;
 
+    /// <inheritdoc />
     public int SampleSize => _inner.SampleSize;
 
+    /// <inheritdoc />
     public ModelParameters GetParameters() => _inner.GetParameters();
 
+    /// <inheritdoc />
     public void SetParameters(ModelParameters parameters) => _inner.SetParameters(parameters);
 
+    /// <inheritdoc />
     public LocalTrainingResult Train(LocalTrainingPlan plan)
     {
         long start = _clock.Time.GetTimestamp();
@@ -44,7 +50,9 @@ internal sealed class TimedTrainer : ITrainer
         }
     }
 
+    /// <inheritdoc />
     public LocalEvaluationResult? Evaluate() => _inner.Evaluate();
 
+    /// <inheritdoc />
     public void Predict(ReadOnlySpan<float> features, Span<int> destination) => _inner.Predict(features, destination);
 }
