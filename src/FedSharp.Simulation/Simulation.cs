@@ -3,6 +3,7 @@ using FedSharp.Client.Training;
 using FedSharp.Client.Transport;
 using FedSharp.Core.Configuration;
 using FedSharp.Core.Models;
+using FedSharp.Core.Protocol;
 using FedSharp.Learning.Data;
 using FedSharp.Learning.Optimizers;
 using FedSharp.Learning.Training;
@@ -136,7 +137,7 @@ public sealed class Simulation
             : null;
 
         long start = _time.GetTimestamp();
-        var clients = new Task<FederatedJobResult>[data.Clients.Count];
+        var clients = new Task[data.Clients.Count];
         var seeds = new Random(_options.Seed);
         for (int i = 0; i < clients.Length; i++)
         {
@@ -156,7 +157,7 @@ public sealed class Simulation
                 new ObservedTransport(transport, clientId, observer, ordering),
                 trainer,
                 _time);
-            clients[i] = Task.Factory.StartNew(() => job.RunAsync(stop.Token), stop.Token, TaskCreationOptions.DenyChildAttach, slots).Unwrap();
+            clients[i] = Task.Factory.StartNew(() => RunClientAsync(job, observer, stop.Token), stop.Token, TaskCreationOptions.DenyChildAttach, slots).Unwrap();
         }
 
         Task<IReadOnlyList<RoundReport>> observing = observer.RunAsync(start, stop.Token);
@@ -184,6 +185,24 @@ public sealed class Simulation
             _options.ClientCount,
             models.CreatedCount);
         return new SimulationResult(rounds, summary);
+    }
+
+    // FederatedJob recognises the finished instance after startFLJob but not after updateModel: a client whose upload
+    // reaches the server just after the last round was decided (failed) is refused with REQUEST_ERROR and throws.
+    // That client is done, not broken; anything else a client throws ends the simulation.
+    private static async Task RunClientAsync(FederatedJob job, RoundObserver observer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await job.RunAsync(cancellationToken);
+        }
+        catch (FederatedJobException ex) when (ex.Retcode == Retcode.RequestError && ex.Round == RoundPaths.UpdateModel)
+        {
+            if (!await observer.IsLastRoundDecidedAsync(cancellationToken))
+            {
+                throw;
+            }
+        }
     }
 
     /// <summary>The id of client <paramref name="index"/>; zero-padded so that ordinal order is index order.</summary>

@@ -96,6 +96,22 @@ public sealed class SimulationTests
     }
 
     [Fact]
+    public async Task RunAsync_UpdateWindowTooShortForTraining_ReportsFailedRoundsWithServerReason()
+    {
+        using var directory = new TemporaryDirectory();
+
+        SimulationResult result = await RunAsync(TestConfigurations.Create(
+            directory.Path, "round.update_model_time_window=1", "simulation.threads=2", "fl_iteration_num=2"));
+
+        Assert.Equal(2, result.Summary.Rounds);
+        Assert.Equal(0, result.Summary.ValidRounds);
+        Assert.All(result.Rounds, r => Assert.False(r.Valid));
+        Assert.All(result.Rounds, r => Assert.Equal(0, r.Participants));
+        Assert.All(result.Rounds, r => Assert.Contains("updateModel", r.Reason, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(result.Rounds[0].Accuracy, result.Rounds[1].Accuracy);
+    }
+
+    [Fact]
     public async Task RunAsync_EarlierRunInSameReportDirectory_StartsAgainFromRoundOne()
     {
         using var directory = new TemporaryDirectory();
