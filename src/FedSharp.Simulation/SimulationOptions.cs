@@ -6,7 +6,7 @@ using FedSharp.Learning.Models;
 namespace FedSharp.Simulation;
 
 /// <summary>
-/// What a <see cref="Simulation"/> runs, read from a <see cref="JobConfiguration"/> whose command-line overrides the
+/// What a <see cref="FederatedSimulation"/> runs, read from a <see cref="JobConfiguration"/> whose command-line overrides the
 /// caller has already applied. The configuration stays the one source of truth: the server in the simulation is
 /// started from it and hands the same rounds, thresholds and training plan to every virtual client; these properties
 /// are the typed view the simulator itself needs.

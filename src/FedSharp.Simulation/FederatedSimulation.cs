@@ -28,7 +28,7 @@ namespace FedSharp.Simulation;
 /// milliseconds per client (see <see cref="PollInterval"/>) so that the round windows, sized for phones, do not leave
 /// cores idle between rounds.
 /// </remarks>
-public sealed class Simulation
+public sealed class FederatedSimulation
 {
     private const int EvaluationBatchSize = 128;
     private readonly SimulationOptions _options;
@@ -37,7 +37,7 @@ public sealed class Simulation
     /// <summary>Creates a simulation; nothing runs until <see cref="RunAsync(FederatedDataset, IProgress{RoundReport}?, CancellationToken)"/>.</summary>
     /// <param name="options">What to simulate.</param>
     /// <param name="time">The clock of the server's windows, the clients' waits and the reported times.</param>
-    public Simulation(SimulationOptions options, TimeProvider time)
+    public FederatedSimulation(SimulationOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);

@@ -4,7 +4,7 @@ using FedSharp.Server;
 
 namespace FedSharp.Simulation.Tests;
 
-public sealed class SimulationTests
+public sealed class FederatedSimulationTests
 {
     [Fact]
     public async Task RunAsync_SmallIidJob_BeatsChanceWithEveryRoundValid()
@@ -16,7 +16,7 @@ public sealed class SimulationTests
         var seen = new List<RoundReport>();
 
         // Act
-        SimulationResult result = await new Simulation(options, TimeProvider.System)
+        SimulationResult result = await new FederatedSimulation(options, TimeProvider.System)
             .RunAsync(data, new SynchronousProgress<RoundReport>(seen.Add), TestTimeout());
 
         // Assert
@@ -129,7 +129,7 @@ public sealed class SimulationTests
     {
         using var directory = new TemporaryDirectory();
         SimulationOptions options = SimulationOptions.FromConfiguration(TestConfigurations.Create(directory.Path));
-        SimulationResult result = await new Simulation(options, TimeProvider.System)
+        SimulationResult result = await new FederatedSimulation(options, TimeProvider.System)
             .RunAsync(FederatedDataset.Load(options), null, TestTimeout());
 
         IReadOnlyList<string> files = SimulationReport.Write(options.ReportDirectory, result, options.Describe());
@@ -150,7 +150,7 @@ public sealed class SimulationTests
         await using var host = new LoopbackHttpHost(server.Handler);
 
         // Act
-        SimulationResult result = await new Simulation(options, TimeProvider.System).RunAsync(TestData.For(options), [host.Url], null, TestTimeout());
+        SimulationResult result = await new FederatedSimulation(options, TimeProvider.System).RunAsync(TestData.For(options), [host.Url], null, TestTimeout());
 
         // Assert
         Assert.Equal(3, result.Summary.ValidRounds);
@@ -165,7 +165,7 @@ public sealed class SimulationTests
         SimulationOptions options = SimulationOptions.FromConfiguration(TestConfigurations.Create(directory.Path, "simulation.transport=http"));
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => new Simulation(options, TimeProvider.System).RunAsync(TestData.For(options), null, TestTimeout()));
+            () => new FederatedSimulation(options, TimeProvider.System).RunAsync(TestData.For(options), null, TestTimeout()));
 
         Assert.Contains("'simulation.transport'", ex.Message, StringComparison.Ordinal);
     }
@@ -178,7 +178,7 @@ public sealed class SimulationTests
         SimulationOptions six = SimulationOptions.FromConfiguration(TestConfigurations.Create(directory.Path, "simulation.clients=6"));
 
         var ex = await Assert.ThrowsAsync<ArgumentException>(
-            () => new Simulation(five, TimeProvider.System).RunAsync(TestData.For(six), null, TestTimeout()));
+            () => new FederatedSimulation(five, TimeProvider.System).RunAsync(TestData.For(six), null, TestTimeout()));
 
         Assert.Contains("6 clients", ex.Message, StringComparison.Ordinal);
     }
@@ -186,7 +186,7 @@ public sealed class SimulationTests
     private static async Task<SimulationResult> RunAsync(JobConfiguration configuration)
     {
         SimulationOptions options = SimulationOptions.FromConfiguration(configuration);
-        return await new Simulation(options, TimeProvider.System).RunAsync(TestData.For(options), null, TestTimeout());
+        return await new FederatedSimulation(options, TimeProvider.System).RunAsync(TestData.For(options), null, TestTimeout());
     }
 
     // A simulation that stops making progress fails the test instead of hanging the run.
