@@ -22,6 +22,7 @@ public static class AccuracyChart
     private const string LossColor = "#d62728";
     private const string AxisColor = "#333333";
     private const string GridColor = "#e5e5e5";
+    private const int MaxMarkedRounds = 30;
 
     /// <summary>Renders the chart of <paramref name="rounds"/> under <paramref name="title"/>.</summary>
     /// <param name="rounds">The rounds in order; may be empty (axes only).</param>
@@ -101,6 +102,10 @@ public static class AccuracyChart
         StringBuilder svg, string name, string color, IReadOnlyList<RoundReport> rounds, int firstRound, int lastRound, Func<RoundReport, double> value, double top)
     {
         var points = new StringBuilder();
+        var markers = new StringBuilder();
+
+        // A polyline of one point draws nothing, and a few rounds read better with their points marked.
+        bool marked = rounds.Count <= MaxMarkedRounds;
         foreach (RoundReport round in rounds)
         {
             double v = value(round);
@@ -109,16 +114,25 @@ public static class AccuracyChart
                 continue;
             }
 
+            double x = RoundX(round.Round, firstRound, lastRound);
             double y = Top + PlotHeight * (1 - Math.Clamp(v / top, 0, 1));
             if (points.Length > 0)
             {
                 points.Append(' ');
             }
 
-            points.Append(CultureInfo.InvariantCulture, $"{F(RoundX(round.Round, firstRound, lastRound))},{F(y)}");
+            points.Append(CultureInfo.InvariantCulture, $"{F(x)},{F(y)}");
+            if (marked)
+            {
+                markers.Append(CultureInfo.InvariantCulture, $"    <circle cx=\"{F(x)}\" cy=\"{F(y)}\" r=\"3\" fill=\"{color}\"/>\n");
+            }
         }
 
         svg.Append(CultureInfo.InvariantCulture, $"  <polyline class=\"{name}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" stroke-linejoin=\"round\" points=\"{points}\"/>\n");
+        if (markers.Length > 0)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"  <g class=\"{name}-points\">\n{markers}  </g>\n");
+        }
     }
 
     // A failed round keeps the previous model, so its points repeat the last value; a marker on the axis says why.
