@@ -25,6 +25,7 @@ public sealed partial class FederatedJob
     private readonly ITrainer _trainer;
     private readonly TimeProvider _time;
     private readonly IProgress<IterationReport>? _progress;
+    private int _running;
 
     /// <summary>Creates the job; nothing is sent until <see cref="RunAsync"/>.</summary>
     /// <param name="options">Job name, client id, limits and intervals; validated and copied.</param>
@@ -66,7 +67,25 @@ public sealed partial class FederatedJob
     /// <returns>Why it stopped, every attempt, and which global model the trainer holds.</returns>
     /// <exception cref="FederatedJobException">The server refused the client for good (REQUEST_ERROR, SYSTEM_ERROR,
     /// a malformed reply, a model that does not fit, or no server reachable after the retries).</exception>
+    /// <exception cref="InvalidOperationException">The job is already running.</exception>
     public async Task<FederatedJobResult> RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            throw new InvalidOperationException($"The federated job of client '{_options.ClientId}' is already running; one job runs one loop at a time (create a job per client).");
+        }
+
+        try
+        {
+            return await RunLoopAsync(cancellationToken);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private async Task<FederatedJobResult> RunLoopAsync(CancellationToken cancellationToken)
     {
         var run = new RunDeadline(_options.MaxRunTime is { } limit ? _time.GetUtcNow() + limit : null);
         var reports = new List<IterationReport>();

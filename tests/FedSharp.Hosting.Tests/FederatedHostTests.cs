@@ -390,6 +390,19 @@ public sealed class FederatedHostTests
     }
 
     [Fact]
+    public async Task Round_ServerDisposedWhileHostRuns_Returns503WithRetryAfter()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync();
+        await hosted.Server.DisposeAsync();
+        var request = new StartFLJobRequest { ProtocolVersion = ProtocolVersion.Current, FlName = HostedServer.FlName, FlId = "late", DataSize = 1 };
+
+        using HttpResponseMessage response = await hosted.PostAsync(RoundPaths.StartFLJob, request.ToByteArray());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
     public async Task StopAsync_ThenRequest_ConnectionRefused()
     {
         await using HostedServer hosted = await HostedServer.StartAsync();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FedSharp.Learning.Data;
+using FedSharp.Learning.Kernels;
 using FedSharp.Learning.Models;
 using FedSharp.Learning.Optimizers;
 using FedSharp.Learning.Training;
@@ -14,6 +15,65 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Measure the training engine (see benchmarks/ and docs/benchmarks.md)");
         command.Subcommands.Add(CreateTrain());
+        command.Subcommands.Add(CreateGemm());
+        return command;
+    }
+
+    private static Command CreateGemm()
+    {
+        var size = new Option<int>("--size") { Description = "m = n = k of the square multiply", DefaultValueFactory = _ => 256 };
+        var seconds = new Option<double>("--seconds") { Description = "Timed window for the GEMM and for the peak probe, each", DefaultValueFactory = _ => 3 };
+        var json = new Option<bool>("--json") { Description = "Print {\"gemm_gflops\", \"peak_gflops\", \"fraction_of_peak\", …} as the last line" };
+        var command = new Command("gemm", "Single-thread SGEMM throughput against the core's measured FMA peak") { size, seconds, json };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(token =>
+        {
+            int n = TrainCommand.Positive(parse.GetValue(size), "--size");
+            TimeSpan window = Seconds(parse.GetValue(seconds), "--seconds");
+            var random = new Random(0);
+            float[] a = new float[n * n], b = new float[n * n], c = new float[n * n];
+            for (int i = 0; i < a.Length; i++)
+            {
+                a[i] = random.NextSingle() - 0.5f;
+                b[i] = random.NextSingle() - 0.5f;
+            }
+
+            // Warm up until the JIT has settled, then count whole multiplies in the window; best of three windows.
+            long start = Environment.TickCount64;
+            while (Environment.TickCount64 - start < 1000)
+            {
+                Gemm.Multiply(false, false, n, n, n, a, n, b, n, 0f, c, n);
+            }
+
+            double best = 0;
+            for (int trial = 0; trial < 3; trial++)
+            {
+                token.ThrowIfCancellationRequested();
+                long calls = 0;
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                TimeSpan elapsed;
+                do
+                {
+                    Gemm.Multiply(false, false, n, n, n, a, n, b, n, 0f, c, n);
+                    calls++;
+                    elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(t0);
+                }
+                while (elapsed < window / 3);
+                best = Math.Max(best, 2.0 * n * n * n * calls / elapsed.TotalSeconds / 1e9);
+            }
+
+            double peak = PeakFlops.MeasureGflops(window);
+            var summary = new GemmSummary(n, PeakFlops.VectorPath, best, peak, best / peak);
+            if (parse.GetValue(json))
+            {
+                JsonLines.Write(Console.Out, summary);
+            }
+            else
+            {
+                AnsiConsole.MarkupLine($"SGEMM {n}×{n}×{n} ({summary.VectorPath}): [bold]{best:F1}[/] GFLOP/s = {summary.FractionOfPeak:P0} of the measured peak {peak:F1} GFLOP/s");
+            }
+
+            return Task.FromResult(0);
+        }, ct));
         return command;
     }
 
@@ -103,6 +163,8 @@ internal static class BenchCommand
 
     private static TimeSpan Seconds(double value, string option) =>
         value > 0 && double.IsFinite(value) ? TimeSpan.FromSeconds(value) : throw new ArgumentException($"{option} must be a positive number of seconds; got {value}.");
+
+    private sealed record GemmSummary(int Size, string VectorPath, double GemmGflops, double PeakGflops, double FractionOfPeak);
 
     private sealed record BenchSummary(string Model, int BatchSize, int Threads, double SamplesPerSecond);
 }

@@ -109,8 +109,8 @@ public sealed class Conv2d : Layer
 
         _height = inputShape[1];
         _width = inputShape[2];
-        _outHeight = Im2ColInterim.OutputSize(_height, KernelSize, Stride, Padding);
-        _outWidth = Im2ColInterim.OutputSize(_width, KernelSize, Stride, Padding);
+        _outHeight = Im2Col.OutputSize(_height, KernelSize, Stride, Padding);
+        _outWidth = Im2Col.OutputSize(_width, KernelSize, Stride, Padding);
         return [OutChannels, _outHeight, _outWidth];
     }
 
@@ -133,7 +133,7 @@ public sealed class Conv2d : Layer
         Span<float> columns = _columns.Span;
         for (int b = 0; b < batchSize; b++)
         {
-            Im2ColInterim.Forward(
+            Im2Col.Forward(
                 x.Slice(b * InputSize, InputSize), InChannels, _height, _width,
                 KernelSize, KernelSize, Stride, Stride, Padding, Padding,
                 columns[(b * positions)..], n);
@@ -219,7 +219,7 @@ public sealed class Conv2d : Layer
         Span<float> dx = _inputGradient.Span;
         for (int b = 0; b < batchSize; b++)
         {
-            Im2ColInterim.Backward(
+            Im2Col.Backward(
                 columns[(b * positions)..], n, InChannels, _height, _width,
                 KernelSize, KernelSize, Stride, Stride, Padding, Padding,
                 dx.Slice(b * InputSize, InputSize));

@@ -74,6 +74,31 @@ public sealed class FederatedServerTests : IDisposable
         Assert.All(Models.Flatten(second.Startup.ResumedFrom.Parameters), v => Assert.Equal(4f, v));
     }
 
+    [Fact]
+    public async Task StartFlJob_RandomSampling_CandidatesWaitThenExactlyThresholdAreDrawn()
+    {
+        await using FederatedServer server = await FederatedServer.StartAsync(Configuration(), Models.Filled(1f), _time, CancellationToken.None);
+        string[] ids = ["a", "b", "c"];
+        var first = new List<StartFLJobResponse>();
+        foreach (string id in ids)
+        {
+            first.Add(await StartFlJobAsync(server.Handler, id));
+        }
+
+        _time.Advance(TimeSpan.FromMilliseconds(1_500));
+        await server.Coordinator.WhenTimersIdleAsync();
+        var second = new List<StartFLJobResponse>();
+        foreach (string id in ids)
+        {
+            second.Add(await StartFlJobAsync(server.Handler, id));
+        }
+
+        long drawAt = first[0].ServerTimeMs + 1_500;
+        Assert.All(first, reply => Assert.Equal((Retcode.NotReady, drawAt), (reply.Retcode, reply.NextReqTimeMs)));
+        Assert.Equal(2, second.Count(reply => reply.Retcode == Retcode.Succeed && reply.IsSelected && reply.Tensors.Count == 2));
+        Assert.Equal(1, second.Count(reply => reply.Retcode == Retcode.OutOfTime && !reply.IsSelected));
+    }
+
     [Theory]
     [InlineData(EncryptType.PwEncrypt)]
     [InlineData(EncryptType.StablePwEncrypt)]
@@ -87,6 +112,13 @@ public sealed class FederatedServerTests : IDisposable
             () => FederatedServer.StartAsync(configuration, Models.Filled(1f), _time, CancellationToken.None));
 
         Assert.Contains("encrypt.encrypt_train_type", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<StartFLJobResponse> StartFlJobAsync(DeviceProtocolHandler handler, string id)
+    {
+        var request = new StartFLJobRequest { ProtocolVersion = 1, FlName = FlName, FlId = id, DataSize = 5 };
+        ProtocolResponse response = await handler.HandleAsync(RoundPaths.StartFLJob, request.ToByteArray(), CancellationToken.None);
+        return StartFLJobResponse.Parser.ParseFrom(response.Body.Span);
     }
 
     private static async Task SendAsync(DeviceProtocolHandler handler, string round, IMessage request)

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using FedSharp.Client.Training;
+using FedSharp.Core.Configuration;
+using FedSharp.Core.Models;
+using FedSharp.Hosting;
+using FedSharp.Learning.Models;
+using FedSharp.Server;
+using FedSharp.Server.Rounds;
+using Spectre.Console;
+
+namespace FedSharp.Cli.Commands;
+
+/// <summary>`fedsharp server`: the device-facing endpoint running the round engine, until stopped or finished.</summary>
+internal static class ServerCommand
+{
+    /// <summary>Environment variable holding the password of a PFX certificate (kept off the command line).</summary>
+    public const string CertificatePasswordVariable = "FEDSHARP_CERT_PASSWORD";
+
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "YAML configuration (MindSpore's keys; see docs/configuration.md)", Required = true };
+        var set = new Option<string[]>("--set") { Description = "Override a key, e.g. --set round.start_fl_job_threshold=10 (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var http = new Option<string[]>("--http") { Description = "host:port to listen on (repeatable; default fedsharp.http_listen_address; port 0 picks a free port)" };
+        var h2c = new Option<string[]>("--h2c") { Description = "host:port of an extra cleartext HTTP/2-only endpoint, for load tools such as h2load (repeatable)" };
+        var cert = new Option<string?>("--cert") { Description = $"TLS certificate: a .pfx/.p12 (password in ${CertificatePasswordVariable}) or a PEM file with --cert-key; enables HTTPS with HTTP/1.1 and HTTP/2" };
+        var certKey = new Option<string?>("--cert-key") { Description = "PEM private key of --cert" };
+        var exitWhenFinished = new Option<bool>("--exit-when-finished") { Description = "Exit 0 once fl_iteration_num iterations are done (for scripts)" };
+        var json = new Option<bool>("--json") { Description = "JSON Lines: a 'listening' line, one line per finished iteration, then a summary" };
+        var command = new Command("server", "Run a federated learning server: the round engine behind HTTP(S) endpoints")
+        {
+            config, set, http, h2c, cert, certKey, exitWhenFinished, json,
+        };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
+        {
+            bool asJson = parse.GetValue(json);
+            JobConfiguration configuration = JobConfiguration.Load(parse.GetValue(config)!.FullName, parse.GetValue(set) ?? []);
+            ModelParameters initialModel = InitialModel(configuration);
+
+            FederatedHostOptions hostOptions = FederatedHostOptions.FromConfiguration(configuration);
+            string[] listen = parse.GetValue(http) ?? [];
+            if (listen.Length > 0)
+            {
+                hostOptions.ListenAddresses = listen;
+            }
+
+            hostOptions.H2cListenAddresses = parse.GetValue(h2c) ?? [];
+            hostOptions.CertificatePath = parse.GetValue(cert) ?? hostOptions.CertificatePath;
+            hostOptions.CertificateKeyPath = parse.GetValue(certKey) ?? hostOptions.CertificateKeyPath;
+            hostOptions.CertificatePassword ??= Environment.GetEnvironmentVariable(CertificatePasswordVariable);
+            IReadOnlyList<string> problems = hostOptions.Validate();
+            if (problems.Count > 0)
+            {
+                throw new ArgumentException(string.Join(" ", problems));
+            }
+
+            await using FederatedServer server = await FederatedServer.StartAsync(configuration, initialModel, TimeProvider.System, token);
+            await using FederatedHost host = await FederatedHost.StartAsync(server, hostOptions, token);
+            string[] urls = [.. host.Addresses.Concat(host.H2cAddresses).Select(u => u.ToString())];
+            int? resumed = server.Startup.ResumedFrom?.Iteration;
+            if (asJson)
+            {
+                JsonLines.Write(Console.Out, new ListeningLine("listening", configuration.FlName, urls, server.Startup.State.Iteration, resumed));
+            }
+            else
+            {
+                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(configuration.FlName)}[/]: listening on {Markup.Escape(string.Join(", ", urls))}; iteration {server.Startup.State.Iteration} of {configuration.FlIterationNum}"
+                    + (resumed is { } r ? $", resumed from the checkpoint of iteration {r}" : string.Empty) + ". Ctrl+C stops.");
+            }
+
+            foreach (var fault in server.Startup.CheckpointFaults)
+            {
+                await Console.Error.WriteLineAsync($"fedsharp: skipped checkpoint {fault}");
+            }
+
+            RoundState final = await FollowAsync(server, asJson, parse.GetValue(exitWhenFinished), token);
+            if (asJson)
+            {
+                JsonLines.Write(Console.Out, new ServerSummary(final.Iteration, final.Outcomes.Count(o => o.Valid), final.Outcomes.Count, final.Status.ToString()));
+            }
+
+            await host.StopAsync(CancellationToken.None);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>The zoo model named by <c>fedsharp.model</c>, initialised from <c>fedsharp.model_seed</c>.</summary>
+    internal static ModelParameters InitialModel(JobConfiguration configuration)
+    {
+        string name = configuration.FedSharp.Model;
+        if (!ModelZoo.Names.Contains(name))
+        {
+            throw new ArgumentException($"fedsharp.model is '{name}', which is not in the model zoo; use one of {string.Join(", ", ModelZoo.Names)}.");
+        }
+
+        return ModelParametersConversion.ToModelParameters(ModelZoo.Create(name, configuration.FedSharp.ModelSeed).ExportParameters());
+    }
+
+    // Reports each finished iteration until the instance finishes (with --exit-when-finished) or Ctrl+C.
+    private static async Task<RoundState> FollowAsync(FederatedServer server, bool asJson, bool exitWhenFinished, CancellationToken token)
+    {
+        int reported = 0;
+        RoundState state = await server.Coordinator.GetStateAsync(CancellationToken.None);
+        while (true)
+        {
+            foreach (IterationOutcome outcome in state.Outcomes.Skip(reported))
+            {
+                if (asJson)
+                {
+                    JsonLines.Write(Console.Out, new IterationLine(outcome.Iteration, outcome.Valid, outcome.Reason, outcome.Participants, outcome.Duration.TotalSeconds));
+                }
+                else
+                {
+                    AnsiConsole.MarkupLine($"iteration {outcome.Iteration}: {(outcome.Valid ? "[green]valid[/]" : "[red]failed[/]")} with {outcome.Participants} participant(s) in {outcome.Duration.TotalSeconds:F1} s{(outcome.Valid ? string.Empty : " — " + Markup.Escape(outcome.Reason))}");
+                }
+            }
+
+            reported = state.Outcomes.Count;
+            if (exitWhenFinished && state.Status == InstanceStatus.Finished)
+            {
+                return state;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), token);
+            }
+            catch (OperationCanceledException)
+            {
+                return state;
+            }
+
+            state = await server.Coordinator.CheckDeadlinesAsync(CancellationToken.None);
+        }
+    }
+
+    private sealed record ListeningLine(string Event, string FlName, string[] Urls, int Iteration, int? ResumedFromIteration);
+
+    private sealed record IterationLine(int Iteration, bool Valid, string Reason, int Participants, double Seconds);
+
+    private sealed record ServerSummary(int Iteration, int ValidIterations, int Iterations, string Status);
+}

@@ -1,0 +1,82 @@
+using FedSharp.Client.Training;
+using FedSharp.Client.Transport;
+using FedSharp.Core.Protocol;
+using FedSharp.Learning.Models;
+using FedSharp.Testing;
+using Google.Protobuf;
+
+namespace FedSharp.Client.Tests;
+
+/// <summary>Replies no real server gives on demand (a skewed clock, an overlapping run), scripted round by round.</summary>
+public sealed class FederatedJobScriptedTests
+{
+    [Fact]
+    public async Task RunAsync_ServerClockAnHourBehind_WaitsTheServersIntervalNotItsClock()
+    {
+        var time = new ManualTimeProvider();
+        DateTimeOffset serverNow = time.GetUtcNow() - TimeSpan.FromHours(1);
+        var startSentAt = new List<DateTimeOffset>();
+        var transport = new InProcessTransport((round, _, _) =>
+        {
+            IMessage reply = round switch
+            {
+                RoundPaths.StartFLJob when startSentAt.Count == 0 => new StartFLJobResponse
+                {
+                    Retcode = Retcode.OutOfTime,
+                    Reason = "The startFLJob threshold is reached.",
+                    Iteration = 4,
+                    ServerTimeMs = serverNow.ToUnixTimeMilliseconds(),
+                    NextReqTimeMs = (serverNow + TimeSpan.FromSeconds(10)).ToUnixTimeMilliseconds(),
+                },
+                RoundPaths.StartFLJob => new StartFLJobResponse { Retcode = Retcode.RequestError, Reason = "The instance finished after iteration 4 of 4.", Iteration = 4 },
+                RoundPaths.GetResult => new GetResultResponse { Retcode = Retcode.Succeed, Iteration = 4, Outcome = IterationOutcome.Valid },
+                _ => throw new InvalidOperationException($"unexpected round {round}"),
+            };
+            if (round == RoundPaths.StartFLJob)
+            {
+                startSentAt.Add(time.GetUtcNow());
+            }
+
+            return Task.FromResult(new TransportResponse(200, reply.ToByteArray(), null));
+        });
+        var job = new FederatedJob(new FederatedJobOptions { FlName = "job", ClientId = "skewed", DownloadFinalModel = false }, transport, Trainer(), time);
+
+        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
+        for (int i = 0; i < 2000 && !run.IsCompleted; i++)
+        {
+            await Task.WhenAny(run, Task.Delay(2));
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        FederatedJobResult result = await run;
+        Assert.Equal(FederatedJobStopReason.InstanceFinished, result.StopReason);
+        Assert.Equal(2, startSentAt.Count);
+        // Measured on the server's clock the wait is 10 s; on the client's it would look an hour past.
+        Assert.InRange(startSentAt[1] - startSentAt[0], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(11));
+        Assert.Equal(startSentAt[0] + TimeSpan.FromSeconds(10), Assert.Single(result.Iterations).NextRequestTime);
+    }
+
+    [Fact]
+    public async Task RunAsync_CalledWhileRunning_Throws()
+    {
+        var time = new ManualTimeProvider();
+        var polled = new TaskCompletionSource();
+        var transport = new InProcessTransport((_, _, _) =>
+        {
+            polled.TrySetResult();
+            return Task.FromResult(new TransportResponse(200, new StartFLJobResponse { Retcode = Retcode.NotReady, Iteration = 1 }.ToByteArray(), null));
+        });
+        var job = new FederatedJob(new FederatedJobOptions { FlName = "job", ClientId = "twice" }, transport, Trainer(), time);
+        using var cancellation = new CancellationTokenSource();
+        Task<FederatedJobResult> first = Task.Run(() => job.RunAsync(cancellation.Token));
+        await polled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => job.RunAsync(CancellationToken.None));
+        cancellation.Cancel();
+
+        Assert.Contains("'twice'", ex.Message);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+    }
+
+    private static LearningTrainer Trainer() => new(ModelZoo.LogisticRegression, 1, SyntheticData.Create(10, 1), null, new Random(1));
+}
