@@ -22,7 +22,8 @@ namespace FedSharp.Simulation;
 /// </summary>
 /// <remarks>
 /// Every client's code (the protocol exchange, and in memory the server's handler too) runs on a task scheduler of
-/// <see cref="SimulationOptions.Threads"/> slots; training is synchronous inside it, so the scheduler is the limit.
+/// <see cref="SimulationOptions.Threads"/> dedicated threads; training is synchronous inside it, so the scheduler is
+/// the limit, and the thread pool stays free for timers and the observer.
 /// With one thread and every client in every round, uploads are forwarded in client order
 /// (<see cref="UpdateOrdering"/>): a seed then gives the same accuracies on every run. Waits are capped at a few
 /// milliseconds per client (see <see cref="PollInterval"/>) so that the round windows, sized for phones, do not leave
@@ -118,9 +119,9 @@ public sealed class FederatedSimulation
     private async Task<SimulationResult> RunClientsAsync(
         FederatedDataset data, ModelPool models, IFederationTransport transport, IProgress<RoundReport>? progress, CancellationToken cancellationToken)
     {
-        // Client code runs in these slots; continuations after every await come back to it, so no more than Threads
-        // trainings (or evaluations) ever run at once and the pool never builds more models than that.
-        TaskScheduler slots = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, _options.Threads).ConcurrentScheduler;
+        // Client code runs on these threads; continuations after every await come back to them, so no more than
+        // Threads trainings (or evaluations) ever run at once and the pool never builds more models than that.
+        using var slots = new TrainingThreads(_options.Threads);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var clock = new TrainingClock(_time);
         var observer = new RoundObserver(
@@ -172,7 +173,10 @@ public sealed class FederatedSimulation
         }
 
         IReadOnlyList<RoundReport> rounds = await observing;
-        await everyClient;
+
+        // The last client may complete on a training thread; resume on the pool so that disposing the threads never
+        // waits for the thread it runs on.
+        await everyClient.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         double seconds = _time.GetElapsedTime(start).TotalSeconds;
         var summary = new SimulationSummary(
             rounds.Count == 0 ? 0 : rounds[^1].Accuracy,

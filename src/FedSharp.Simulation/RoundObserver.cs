@@ -26,6 +26,7 @@ internal sealed class RoundObserver
     private readonly int[] _participants;
     private readonly int[] _uploadsInFlight;
 
+
     /// <summary>Creates an observer of <paramref name="rounds"/> rounds.</summary>
     /// <param name="transport">The server connection; the observer's requests carry no client id.</param>
     /// <param name="flName">The job name.</param>
@@ -96,10 +97,11 @@ internal sealed class RoundObserver
     /// <param name="cancellationToken">Stops observing.</param>
     public async Task<IReadOnlyList<RoundReport>> RunAsync(long start, CancellationToken cancellationToken)
     {
-        var reports = new List<RoundReport>(_rounds);
+        // Deciding and evaluating are two pipelines: a round's time is taken when the server decides it, while its
+        // evaluation waits for a free slot behind the clients' training; evaluations still run and report in order.
+        var evaluated = new Task<EvaluatedRound>[_rounds];
+        Task<EvaluatedRound> previous = Task.FromResult(new EvaluatedRound(null, default, -1));
         double previousElapsed = 0;
-        int evaluatedModelIteration = -1;
-        EvaluationResult evaluation = default;
         for (int round = 1; round <= _rounds; round++)
         {
             GetResultResponse result = await PollDecidedAsync(round, cancellationToken);
@@ -107,30 +109,37 @@ internal sealed class RoundObserver
             await SettleUploadsAsync(round, cancellationToken);
             (ModelParameters model, int modelIteration) = await DownloadAsync(round, cancellationToken);
             _captured[round].TrySetResult();
-
-            // A failed round keeps the previous model; its accuracy is the one already measured.
-            if (modelIteration != evaluatedModelIteration)
-            {
-                evaluation = await _evaluate(model, cancellationToken);
-                evaluatedModelIteration = modelIteration;
-            }
-
             bool valid = result.Outcome == IterationOutcome.Valid;
-            var report = new RoundReport(
+            var decided = new RoundReport(
                 round,
                 valid,
-                evaluation.Accuracy,
-                evaluation.MeanLoss,
+                0,
+                0,
                 valid ? Volatile.Read(ref _participants[round]) : 0,
                 elapsed - previousElapsed,
                 elapsed,
                 valid ? string.Empty : result.OutcomeReason);
             previousElapsed = elapsed;
-            reports.Add(report);
-            _progress?.Report(report);
+            previous = EvaluateAfterAsync(previous, decided, model, modelIteration, cancellationToken);
+            evaluated[round - 1] = previous;
         }
 
-        return reports;
+        EvaluatedRound[] rounds = await Task.WhenAll(evaluated);
+        return [.. rounds.Select(r => r.Report!)];
+    }
+
+    private async Task<EvaluatedRound> EvaluateAfterAsync(
+        Task<EvaluatedRound> previous, RoundReport decided, ModelParameters model, int modelIteration, CancellationToken cancellationToken)
+    {
+        EvaluatedRound before = await previous;
+
+        // A failed round keeps the previous model; its accuracy is the one already measured.
+        EvaluationResult evaluation = modelIteration == before.ModelIteration
+            ? before.Evaluation
+            : await _evaluate(model, cancellationToken);
+        RoundReport report = decided with { Accuracy = evaluation.Accuracy, Loss = evaluation.MeanLoss };
+        _progress?.Report(report);
+        return new EvaluatedRound(report, evaluation, modelIteration);
     }
 
     /// <summary>Asks the server whether the last round has been decided, i.e. whether the instance has finished.</summary>
@@ -218,4 +227,6 @@ internal sealed class RoundObserver
 
         return parser.ParseFrom(response.Body.Span);
     }
+
+    private sealed record EvaluatedRound(RoundReport? Report, EvaluationResult Evaluation, int ModelIteration);
 }
