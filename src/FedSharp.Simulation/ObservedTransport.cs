@@ -1,0 +1,70 @@
+using FedSharp.Client.Transport;
+using FedSharp.Core.Protocol;
+
+namespace FedSharp.Simulation;
+
+/// <summary>
+/// One virtual client's view of the shared transport. It lets the <see cref="RoundObserver"/> capture each round's
+/// global model before the next round can replace it, counts the client's accepted updates, and in a reproducible
+/// simulation routes uploads through <see cref="UpdateOrdering"/>. Requests and replies pass unchanged.
+/// </summary>
+internal sealed class ObservedTransport : IFederationTransport
+{
+    private readonly IFederationTransport _inner;
+    private readonly string _clientId;
+    private readonly RoundObserver _observer;
+    private readonly UpdateOrdering? _ordering;
+    private int _lastUploadIteration;
+
+    /// <summary>Wraps <paramref name="inner"/> for client <paramref name="clientId"/>.</summary>
+    public ObservedTransport(IFederationTransport inner, string clientId, RoundObserver observer, UpdateOrdering? ordering)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
+        ArgumentNullException.ThrowIfNull(observer);
+        _inner = inner;
+        _clientId = clientId;
+        _observer = observer;
+        _ordering = ordering;
+    }
+
+    /// <inheritdoc />
+    public async Task<TransportResponse> SendAsync(string round, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        if (round == RoundPaths.GetResult && _ordering is not null)
+        {
+            int iteration = GetResultRequest.Parser.ParseFrom(body.Span).Iteration;
+            if (iteration != _lastUploadIteration)
+            {
+                await _ordering.NoteResultPollAsync(_clientId, iteration, cancellationToken);
+            }
+
+            return await _inner.SendAsync(round, body, cancellationToken);
+        }
+
+        if (round != RoundPaths.UpdateModel)
+        {
+            return await _inner.SendAsync(round, body, cancellationToken);
+        }
+
+        int uploadIteration = UpdateModelRequest.Parser.ParseFrom(body.Span).Iteration;
+
+        // The previous round's model must be captured for evaluation before this round can end and replace it.
+        await _observer.WaitCapturedAsync(uploadIteration - 1, cancellationToken);
+        _lastUploadIteration = uploadIteration;
+        _observer.UploadStarted(uploadIteration);
+        bool accepted = false;
+        try
+        {
+            TransportResponse response = _ordering is null
+                ? await _inner.SendAsync(round, body, cancellationToken)
+                : await _ordering.SendUpdateAsync(_clientId, uploadIteration, body, cancellationToken);
+            accepted = response.StatusCode == 200 && UpdateModelResponse.Parser.ParseFrom(response.Body.Span).Retcode == Retcode.Succeed;
+            return response;
+        }
+        finally
+        {
+            _observer.UploadEnded(uploadIteration, accepted);
+        }
+    }
+}
