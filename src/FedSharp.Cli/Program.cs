@@ -11,6 +11,10 @@ public static class Program
 
     internal static RootCommand CreateRootCommand() => new("FedSharp: federated learning for .NET")
     {
+        DemoCommand.Create(),
+        ServerCommand.Create(),
+        ClientCommand.Create(),
+        SimulateCommand.Create(),
         TrainCommand.Create(),
         BenchCommand.Create(),
     };

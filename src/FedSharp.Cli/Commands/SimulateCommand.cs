@@ -1,0 +1,42 @@
+using System.CommandLine;
+using FedSharp.Core.Configuration;
+
+namespace FedSharp.Cli.Commands;
+
+/// <summary>`fedsharp simulate`: N virtual clients on a partitioned data set against the real round engine.</summary>
+internal static class SimulateCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "YAML configuration with a simulation: section (see docs/configuration.md and examples/)", Required = true };
+        var set = new Option<string[]>("--set") { Description = "Override a key, e.g. --set simulation.partition=dirichlet (repeatable)" };
+        var serverUrls = new Option<string[]>("--server-urls") { Description = "Run the clients over HTTP against these external servers instead of an embedded one (repeatable or comma-separated)" };
+        var json = new Option<bool>("--json") { Description = "JSON Lines: one object per round, then the summary" };
+        var command = new Command("simulate", "Simulate federated training with N virtual clients; writes a CSV/JSON report and an accuracy chart")
+        {
+            config, set, serverUrls, json,
+        };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(token =>
+        {
+            JobConfiguration configuration = JobConfiguration.Load(parse.GetValue(config)!.FullName, parse.GetValue(set) ?? []);
+            return SimulationRunner.RunAsync(configuration, ParseUrls(parse.GetValue(serverUrls)), parse.GetValue(json), token);
+        }, ct));
+        return command;
+    }
+
+    internal static IReadOnlyList<Uri> ParseUrls(string[]? values)
+    {
+        var urls = new List<Uri>();
+        foreach (string value in (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new ArgumentException($"--server-urls has '{value}', which is not an http:// or https:// URL; give e.g. http://127.0.0.1:6666.");
+            }
+
+            urls.Add(url);
+        }
+
+        return urls;
+    }
+}
