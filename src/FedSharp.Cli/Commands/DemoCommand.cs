@@ -13,7 +13,7 @@ internal static class DemoCommand
     // `fedsharp simulate --config` runs a saved copy. Sized to finish well within 3 minutes on 2 cores.
     internal const string Configuration = """
         fl_name: fedsharp-demo
-        fl_iteration_num: 10
+        fl_iteration_num: 30
         server_mode: FEDERATED_LEARNING
         round:
           start_fl_job_threshold: 20
@@ -22,7 +22,7 @@ internal static class DemoCommand
           update_model_time_window: 60000
           global_iteration_time_window: 120000
         client:
-          client_epoch_num: 2
+          client_epoch_num: 3
           client_batch_size: 32
           client_learning_rate: 0.01
           client_momentum: 0.9
@@ -39,7 +39,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var clients = new Option<int?>("--clients") { Description = "Simulated devices, all of them in every round (default 20)" };
-        var rounds = new Option<int?>("--rounds") { Description = "Training rounds (default 10)" };
+        var rounds = new Option<int?>("--rounds") { Description = "Training rounds (default 30)" };
         var transport = new Option<string?>("--transport") { Description = "in_memory (default) or http (the devices call an embedded Kestrel server on loopback)" };
         var set = new Option<string[]>("--set") { Description = "Override any key of the demo's configuration (repeatable)" };
         var printConfig = new Option<bool>("--print-config") { Description = "Print the demo's YAML configuration and exit" };
