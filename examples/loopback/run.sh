@@ -23,7 +23,7 @@ cd "$workdir"
 config="$here/fashion-mnist.yaml"
 set_threshold="round.start_fl_job_threshold=$clients"
 
-"$fedsharp" server --config "$config" --set "$set_threshold" --http 127.0.0.1:0 --exit-when-finished --json > server.jsonl 2> server.err &
+"$fedsharp" server --config "$config" --set "$set_threshold" --http 127.0.0.1:0 --json > server.jsonl 2> server.err &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 
@@ -50,6 +50,8 @@ for ((i = 0; i < clients; i++)); do
     echo "client $i failed:" >&2; cat "client-$i.err" >&2; status=1
   fi
 done
+# Every device is done: stop the server as an operator would (SIGTERM); it prints its summary and exits 0.
+kill -TERM $server_pid
 wait $server_pid || { echo "the server failed:" >&2; cat server.err >&2; status=1; }
 trap - EXIT
 

@@ -1,3 +1,5 @@
+using FedSharp.Client;
+using FedSharp.Client.Transport;
 using FedSharp.Core.Configuration;
 using FedSharp.Learning.Data;
 
@@ -37,7 +39,8 @@ internal static class CommandRunner
     private static bool IsUserFault(Exception ex) =>
         ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
             or UnauthorizedAccessException or FormatException
-            or DatasetNotFoundException or DatasetFormatException or ConfigurationException;
+            or DatasetNotFoundException or DatasetFormatException or ConfigurationException
+            or FederatedJobException or FederationTransportException;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

@@ -24,11 +24,12 @@ internal static class ServerCommand
         var h2c = new Option<string[]>("--h2c") { Description = "host:port of an extra cleartext HTTP/2-only endpoint, for load tools such as h2load (repeatable)" };
         var cert = new Option<string?>("--cert") { Description = $"TLS certificate: a .pfx/.p12 (password in ${CertificatePasswordVariable}) or a PEM file with --cert-key; enables HTTPS with HTTP/1.1 and HTTP/2" };
         var certKey = new Option<string?>("--cert-key") { Description = "PEM private key of --cert" };
-        var exitWhenFinished = new Option<bool>("--exit-when-finished") { Description = "Exit 0 once fl_iteration_num iterations are done (for scripts)" };
+        var exitWhenFinished = new Option<bool>("--exit-when-finished") { Description = "Exit 0 once fl_iteration_num iterations are done and --linger-seconds have passed (for scripts)" };
+        var linger = new Option<double>("--linger-seconds") { Description = "With --exit-when-finished: keep serving getResult and getModel this long after the last iteration, so devices learn the outcome", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "JSON Lines: a 'listening' line, one line per finished iteration, then a summary" };
         var command = new Command("server", "Run a federated learning server: the round engine behind HTTP(S) endpoints")
         {
-            config, set, http, h2c, cert, certKey, exitWhenFinished, json,
+            config, set, http, h2c, cert, certKey, exitWhenFinished, linger, json,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
@@ -73,6 +74,18 @@ internal static class ServerCommand
             }
 
             RoundState final = await FollowAsync(server, asJson, parse.GetValue(exitWhenFinished), token);
+            if (parse.GetValue(exitWhenFinished) && final.Status == InstanceStatus.Finished && !token.IsCancellationRequested)
+            {
+                // A finished instance still answers getResult and getModel (as MindSpore's does): devices polling for
+                // the last iteration's outcome must get it before the endpoint goes away.
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(linger))), token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
             if (asJson)
             {
                 JsonLines.Write(Console.Out, new ServerSummary(final.Iteration, final.Outcomes.Count(o => o.Valid), final.Outcomes.Count, final.Status.ToString()));
