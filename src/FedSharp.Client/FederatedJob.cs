@@ -276,9 +276,12 @@ public sealed partial class FederatedJob
             Iteration = iteration,
             TimestampMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
             UploadLoss = (float)training.MeanLoss,
-            UploadAccuracy = (float)(accuracy ?? 0),
             UploadCompressType = CompressType.NoCompress,
         };
+        if (accuracy is double measured)
+        {
+            request.UploadAccuracy = (float)measured;
+        }
 
         // The wire rule: plain trained weights; the server weighs them by the data size declared at startFLJob.
         request.Tensors.Add(TensorCodec.Encode(_trainer.GetParameters()));

@@ -47,7 +47,7 @@ public sealed class FederatedJobOptions
 
     /// <summary>
     /// Evaluate every received global model on the trainer's evaluation data before training, and upload its accuracy
-    /// (<c>upload_accuracy</c>). Default true; without evaluation data nothing is evaluated and 0 is uploaded.
+    /// (<c>upload_accuracy</c>). Default true; without evaluation data nothing is evaluated and no accuracy is uploaded.
     /// </summary>
     public bool EvaluateGlobalModel { get; set; } = true;
 

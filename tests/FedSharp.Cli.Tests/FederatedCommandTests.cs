@@ -52,7 +52,13 @@ public sealed class FederatedCommandTests : IDisposable
         string[] metrics = File.ReadAllLines(Path.Combine(_directory, "metrics.json"));
         Assert.Equal(2, metrics.Length);
         // Three simple-cnn uploads of 44,426 float32 values each.
-        Assert.Equal(3L * 44_426 * 4, JsonDocument.Parse(metrics[0]).RootElement.GetProperty("bytes_in").GetInt64());
+        JsonElement first = JsonDocument.Parse(metrics[0]).RootElement;
+        Assert.Equal(3L * 44_426 * 4, first.GetProperty("bytes_in").GetInt64());
+        Assert.True(first.GetProperty("loss").GetDouble() > 0);
+
+        // The simulated devices hold no evaluation data, so none reports an accuracy: the metrics say so rather than
+        // averaging absent values into 0 (regression: upload_accuracy had no presence on the wire).
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("accuracy").ValueKind);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed partial class DeviceProtocolHandler
             int dataSize = state.Iteration == request.Iteration && state.Clients.TryGetValue(id, out ClientRegistration? registration)
                 ? registration.DataSize
                 : 1;
-            var update = new ClientUpdate(id, request.Iteration, parameters, dataSize, request.UploadLoss, request.UploadAccuracy);
+            var update = new ClientUpdate(id, request.Iteration, parameters, dataSize, request.UploadLoss, request.HasUploadAccuracy ? request.UploadAccuracy : null);
             RoundReply reply = await _coordinator.UpdateModelAsync(update, cancellationToken);
             reusable = true;
             DateTimeOffset now = _time.GetUtcNow();
