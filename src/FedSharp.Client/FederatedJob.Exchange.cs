@@ -126,17 +126,30 @@ public sealed partial class FederatedJob
         }
     }
 
-    // startFLJob answered REQUEST_ERROR. The instance has finished exactly when the server's current iteration is
-    // decided: while an instance runs, its current iteration is always open (the next opens as one ends).
-    private async Task<bool> IsInstanceFinishedAsync(int serverIteration, RunDeadline run, CancellationToken cancellationToken)
+    // startFLJob or updateModel answered REQUEST_ERROR. The instance has finished exactly when the server's current
+    // iteration is decided: while an instance runs, its current iteration is always open (the next opens as one
+    // ends). getResult names the server's current iteration, so a client that fell behind asks about that one too.
+    private async Task<FinishedInstance?> FindFinishedInstanceAsync(int iteration, RunDeadline run, CancellationToken cancellationToken)
     {
-        if (serverIteration < 1)
+        if (iteration < 1)
         {
-            return false;
+            return null;
         }
 
-        GetResultResponse? result = await ExchangeAsync(RoundPaths.GetResult, serverIteration, GetResultRequestFor(serverIteration), GetResultResponse.Parser, run, cancellationToken);
-        return result is { Retcode: Retcode.Succeed };
+        GetResultResponse? askedAbout = await ExchangeAsync(RoundPaths.GetResult, iteration, GetResultRequestFor(iteration), GetResultResponse.Parser, run, cancellationToken);
+        if (askedAbout is not { Retcode: Retcode.Succeed })
+        {
+            return null;
+        }
+
+        if (askedAbout.Iteration <= iteration)
+        {
+            return new FinishedInstance(iteration, askedAbout);
+        }
+
+        int current = askedAbout.Iteration;
+        GetResultResponse? latest = await ExchangeAsync(RoundPaths.GetResult, current, GetResultRequestFor(current), GetResultResponse.Parser, run, cancellationToken);
+        return latest is { Retcode: Retcode.Succeed } ? new FinishedInstance(current, askedAbout) : null;
     }
 
     private GetResultRequest GetResultRequestFor(int iteration) => new()
@@ -198,4 +211,7 @@ public sealed partial class FederatedJob
         => new(round, iteration, null, $"Client '{_options.ClientId}' received a malformed {round} reply in iteration {iteration}: {problem}.");
 
     private readonly record struct RunDeadline(DateTimeOffset? Until);
+
+    // LastIteration is the instance's last decided iteration; AskedAbout the getResult of the iteration the client was in.
+    private sealed record FinishedInstance(int LastIteration, GetResultResponse AskedAbout);
 }

@@ -128,8 +128,8 @@ public sealed partial class FederatedJob
                     }
 
                     continue;
-                case Retcode.RequestError when await IsInstanceFinishedAsync(start.Iteration, run, cancellationToken):
-                    return await FinishAsync(FederatedJobStopReason.InstanceFinished, joined, reports, lastDecided, run, cancellationToken);
+                case Retcode.RequestError when await FindFinishedInstanceAsync(start.Iteration, run, cancellationToken) is { } finished:
+                    return await FinishAsync(FinishedReason(finished, planIterations), joined, reports, finished.LastIteration, run, cancellationToken);
                 default:
                     throw Refusal(RoundPaths.StartFLJob, start.Iteration, start.Retcode, start.Reason);
             }
@@ -159,6 +159,15 @@ public sealed partial class FederatedJob
                     continue;
                 }
 
+                // The server refuses every update once its last iteration is decided (by timeout or aggregation),
+                // which can happen while this client trains or uploads: that client is done, not wrong.
+                if (update.Retcode == Retcode.RequestError && await FindFinishedInstanceAsync(iteration, run, cancellationToken) is { } finished)
+                {
+                    Report(reports, new IterationReport(
+                        _options.ClientId, iteration, IterationParticipation.UpdateRejected, OutcomeOf(finished.AskedAbout), update.Reason, training.MeanLoss, training.SampleCount, accuracy, null));
+                    return await FinishAsync(FinishedReason(finished, planIterations), joined, reports, finished.LastIteration, run, cancellationToken);
+                }
+
                 if (update.Retcode != Retcode.Succeed)
                 {
                     throw Refusal(RoundPaths.UpdateModel, iteration, update.Retcode, update.Reason);
@@ -175,12 +184,7 @@ public sealed partial class FederatedJob
 
             joined++;
             lastDecided = iteration;
-            bool? valid = result.Outcome switch
-            {
-                IterationOutcome.Valid => true,
-                IterationOutcome.Failed => false,
-                _ => null,
-            };
+            bool? valid = OutcomeOf(result);
             string reason = training.Succeeded ? Explain(result) : $"{training.FailureReason} Server: {Explain(result)}";
             Report(reports, new IterationReport(_options.ClientId, iteration, participation, valid, reason, training.MeanLoss, training.SampleCount, accuracy, null));
         }
@@ -251,6 +255,17 @@ public sealed partial class FederatedJob
         reports.Add(report);
         _progress?.Report(report);
     }
+
+    private static bool? OutcomeOf(GetResultResponse result) => result.Outcome switch
+    {
+        IterationOutcome.Valid => true,
+        IterationOutcome.Failed => false,
+        _ => null,
+    };
+
+    // A client that has seen the plan knows whether the instance ended with the plan's last iteration.
+    private static FederatedJobStopReason FinishedReason(FinishedInstance finished, int? planIterations)
+        => planIterations is { } total && finished.LastIteration >= total ? FederatedJobStopReason.PlanCompleted : FederatedJobStopReason.InstanceFinished;
 
     private static string Explain(GetResultResponse result)
         => string.IsNullOrEmpty(result.OutcomeReason) ? result.Reason : $"{result.Reason} {result.OutcomeReason}";

@@ -2,6 +2,7 @@ using FedSharp.Client.Training;
 using FedSharp.Client.Transport;
 using FedSharp.Core.Protocol;
 using FedSharp.Learning.Models;
+using FedSharp.Server.Rounds;
 using Google.Protobuf;
 
 namespace FedSharp.Client.Tests;
@@ -45,6 +46,38 @@ public sealed class FederatedJobTests
         Assert.Empty(result.Iterations);
         Assert.Equal(1, result.FinalModelIteration);
         ModelAssert.BitEqual(first.Trainer.GetParameters(), latecomer.Trainer.GetParameters());
+    }
+
+    [Fact]
+    public async Task RunAsync_UpdateArrivesAfterTheLastIterationFailed_StopsWithPlanCompleted()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
+        {
+            c.FlIterationNum = 1;
+            c.Round.StartFlJobThreshold = 1;
+            c.Round.UpdateModelTimeWindow = TimeSpan.FromSeconds(30);
+        });
+        var holdUpdate = new TaskCompletionSource();
+        federation.UpdateModelGate = holdUpdate.Task;
+        FederatedJob job = federation.CreateJob("straggler", 15, 30);
+        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
+        await WaitUntilAsync(() => federation.ModelsHandedOut.ContainsKey(1));
+
+        // The updateModel window closes with no update, so the last iteration fails and the instance finishes
+        // while the client's upload is still on its way.
+        federation.Time.Advance(TimeSpan.FromSeconds(31));
+        await WaitUntilAsync(() => federation.Server.Coordinator.GetStateAsync(CancellationToken.None).Result.Status == InstanceStatus.Finished);
+        federation.UpdateModelGate = Task.CompletedTask;
+        holdUpdate.SetResult();
+        await federation.DriveAsync(run, s_step);
+
+        FederatedJobResult result = await run;
+        Assert.Equal(FederatedJobStopReason.PlanCompleted, result.StopReason);
+        Assert.Equal(0, result.IterationsJoined);
+        IterationReport report = Assert.Single(result.Iterations);
+        Assert.Equal((1, IterationParticipation.UpdateRejected, (bool?)false), (report.Iteration, report.Participation, report.Valid));
+        Assert.Equal(0, result.FinalModelIteration);
+        Assert.Empty(federation.Updates);
     }
 
     [Fact]
