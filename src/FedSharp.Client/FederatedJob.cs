@@ -8,7 +8,7 @@ namespace FedSharp.Client;
 /// <summary>
 /// One client's federated learning loop (MindSpore's <c>SyncFLJob</c>): per iteration startFLJob → load the global
 /// model → evaluate it → train per the FLPlan → updateModel → poll getResult until the iteration is decided, with
-/// OUT_OF_TIME, NOT_READY and safe mode handled by waiting on the injected clock. Also downloads the global model,
+/// OUT_OF_TIME, NOT_READY, safe mode and SYSTEM_ERROR handled by waiting on the injected clock. Also downloads the global model,
 /// evaluates and predicts with it.
 /// </summary>
 /// <remarks>
@@ -65,8 +65,9 @@ public sealed partial class FederatedJob
     /// </summary>
     /// <param name="cancellationToken">Stops the run at the next request or wait.</param>
     /// <returns>Why it stopped, every attempt, and which global model the trainer holds.</returns>
-    /// <exception cref="FederatedJobException">The server refused the client for good (REQUEST_ERROR, SYSTEM_ERROR,
-    /// a malformed reply, a model that does not fit, or no server reachable after the retries).</exception>
+    /// <exception cref="FederatedJobException">The server refused the client for good (REQUEST_ERROR, a malformed
+    /// reply, a model that does not fit), answered SYSTEM_ERROR through every retry, or no server was reachable after
+    /// the retries.</exception>
     /// <exception cref="InvalidOperationException">The job is already running.</exception>
     public async Task<FederatedJobResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -87,7 +88,7 @@ public sealed partial class FederatedJob
 
     private async Task<FederatedJobResult> RunLoopAsync(CancellationToken cancellationToken)
     {
-        var run = new RunDeadline(_options.MaxRunTime is { } limit ? _time.GetUtcNow() + limit : null);
+        RunContext run = NewRun(_options.MaxRunTime);
         var reports = new List<IterationReport>();
         int joined = 0;
         int lastDecided = 0;
@@ -110,6 +111,18 @@ public sealed partial class FederatedJob
                 return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
             }
 
+            if (start.Retcode == Retcode.SystemError)
+            {
+                int attempted = start.Iteration > 0 ? start.Iteration : lastDecided + 1;
+                if (!await BackOffAfterSystemErrorAsync(reports, RoundPaths.StartFLJob, attempted, start.Reason, null, run, cancellationToken))
+                {
+                    return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
+                }
+
+                continue;
+            }
+
+            run.ServerAnswered();
             switch (start.Retcode)
             {
                 case Retcode.Succeed:
@@ -149,6 +162,18 @@ public sealed partial class FederatedJob
                     return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
                 }
 
+                // The protocol's answer to a failed iteration step: back off, then start the iteration again.
+                if (update.Retcode == Retcode.SystemError)
+                {
+                    if (!await BackOffAfterSystemErrorAsync(reports, RoundPaths.UpdateModel, iteration, update.Reason, training, run, cancellationToken))
+                    {
+                        return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
+                    }
+
+                    continue;
+                }
+
+                run.ServerAnswered();
                 if (update.Retcode == Retcode.OutOfTime)
                 {
                     if (!await RefusedAsync(reports, iteration, IterationParticipation.UpdateRejected, update.Reason, training, update.NextReqTimeMs, update.ServerTimeMs, run, cancellationToken))
@@ -195,7 +220,7 @@ public sealed partial class FederatedJob
     /// <returns>The iteration that produced the model (0 = the initial model).</returns>
     /// <exception cref="FederatedJobException">The server refused, or its model does not fit the trainer.</exception>
     public async Task<int> GetModelAsync(CancellationToken cancellationToken)
-        => (await DownloadModelAsync(0, new RunDeadline(null), cancellationToken))!.Value;
+        => (await DownloadModelAsync(0, NewRun(null), cancellationToken))!.Value;
 
     /// <summary>Evaluates the trainer's current model on its evaluation data, off the caller's thread.</summary>
     /// <param name="cancellationToken">Cancels before the evaluation starts.</param>
@@ -226,7 +251,7 @@ public sealed partial class FederatedJob
     }
 
     private async Task<FederatedJobResult> FinishAsync(
-        FederatedJobStopReason reason, int joined, List<IterationReport> reports, int lastDecided, RunDeadline run, CancellationToken cancellationToken)
+        FederatedJobStopReason reason, int joined, List<IterationReport> reports, int lastDecided, RunContext run, CancellationToken cancellationToken)
     {
         int? modelIteration = null;
         if (_options.DownloadFinalModel)
@@ -242,7 +267,7 @@ public sealed partial class FederatedJob
 
     private async Task<bool> RefusedAsync(
         List<IterationReport> reports, int iteration, IterationParticipation participation, string reason, LocalTrainingResult? training,
-        long nextRequestTimeMs, long serverTimeMs, RunDeadline run, CancellationToken cancellationToken)
+        long nextRequestTimeMs, long serverTimeMs, RunContext run, CancellationToken cancellationToken)
     {
         TimeSpan delay = DelayUntil(nextRequestTimeMs, serverTimeMs, _options.RetryInterval);
         Report(reports, new IterationReport(

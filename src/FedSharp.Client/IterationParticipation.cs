@@ -17,4 +17,10 @@ public enum IterationParticipation
 
     /// <summary>The client's update was accepted.</summary>
     Uploaded,
+
+    /// <summary>
+    /// startFLJob or updateModel answered SYSTEM_ERROR (the server's own fault); the client backs off and starts the
+    /// iteration again with startFLJob.
+    /// </summary>
+    ServerFault,
 }
