@@ -8,7 +8,7 @@ namespace FedSharp.Client;
 public sealed partial class FederatedJob
 {
     private async Task<TResponse?> ExchangeAsync<TResponse>(
-        string round, int iteration, IMessage request, MessageParser<TResponse> parser, RunDeadline run, CancellationToken cancellationToken)
+        string round, int iteration, IMessage request, MessageParser<TResponse> parser, RunContext run, CancellationToken cancellationToken)
         where TResponse : class, IMessage<TResponse>
     {
         byte[] body = request.ToByteArray();
@@ -69,12 +69,30 @@ public sealed partial class FederatedJob
         }
     }
 
-    private async Task<GetResultResponse?> PollResultAsync(int iteration, RunDeadline run, CancellationToken cancellationToken)
+    private async Task<GetResultResponse?> PollResultAsync(int iteration, RunContext run, CancellationToken cancellationToken)
     {
         while (true)
         {
             GetResultResponse? result = await ExchangeAsync(RoundPaths.GetResult, iteration, GetResultRequestFor(iteration), GetResultResponse.Parser, run, cancellationToken);
-            if (result is null || result.Retcode == Retcode.Succeed)
+            if (result is null)
+            {
+                return null;
+            }
+
+            // The client's part of the iteration is done (a new startFLJob would only be refused as a second join),
+            // so after a server fault it asks for the result again.
+            if (result.Retcode == Retcode.SystemError)
+            {
+                if (!await BackOffAfterSystemErrorAsync(null, RoundPaths.GetResult, iteration, result.Reason, null, run, cancellationToken))
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            run.ServerAnswered();
+            if (result.Retcode == Retcode.Succeed)
             {
                 return result;
             }
@@ -91,7 +109,7 @@ public sealed partial class FederatedJob
         }
     }
 
-    private async Task<int?> DownloadModelAsync(int iteration, RunDeadline run, CancellationToken cancellationToken)
+    private async Task<int?> DownloadModelAsync(int iteration, RunContext run, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -108,6 +126,17 @@ public sealed partial class FederatedJob
                 return null;
             }
 
+            if (reply.Retcode == Retcode.SystemError)
+            {
+                if (!await BackOffAfterSystemErrorAsync(null, RoundPaths.GetModel, iteration, reply.Reason, null, run, cancellationToken))
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            run.ServerAnswered();
             if (reply.Retcode == Retcode.Succeed)
             {
                 _trainer.SetParameters(DecodeModel(RoundPaths.GetModel, reply.Iteration, reply.Tensors, reply.DownloadCompressType));
@@ -126,17 +155,30 @@ public sealed partial class FederatedJob
         }
     }
 
-    // startFLJob answered REQUEST_ERROR. The instance has finished exactly when the server's current iteration is
-    // decided: while an instance runs, its current iteration is always open (the next opens as one ends).
-    private async Task<bool> IsInstanceFinishedAsync(int serverIteration, RunDeadline run, CancellationToken cancellationToken)
+    // startFLJob or updateModel answered REQUEST_ERROR. The instance has finished exactly when the server's current
+    // iteration is decided: while an instance runs, its current iteration is always open (the next opens as one
+    // ends). getResult names the server's current iteration, so a client that fell behind asks about that one too.
+    private async Task<FinishedInstance?> FindFinishedInstanceAsync(int iteration, RunContext run, CancellationToken cancellationToken)
     {
-        if (serverIteration < 1)
+        if (iteration < 1)
         {
-            return false;
+            return null;
         }
 
-        GetResultResponse? result = await ExchangeAsync(RoundPaths.GetResult, serverIteration, GetResultRequestFor(serverIteration), GetResultResponse.Parser, run, cancellationToken);
-        return result is { Retcode: Retcode.Succeed };
+        GetResultResponse? askedAbout = await ExchangeAsync(RoundPaths.GetResult, iteration, GetResultRequestFor(iteration), GetResultResponse.Parser, run, cancellationToken);
+        if (askedAbout is not { Retcode: Retcode.Succeed })
+        {
+            return null;
+        }
+
+        if (askedAbout.Iteration <= iteration)
+        {
+            return new FinishedInstance(iteration, askedAbout);
+        }
+
+        int current = askedAbout.Iteration;
+        GetResultResponse? latest = await ExchangeAsync(RoundPaths.GetResult, current, GetResultRequestFor(current), GetResultResponse.Parser, run, cancellationToken);
+        return latest is { Retcode: Retcode.Succeed } ? new FinishedInstance(current, askedAbout) : null;
     }
 
     private GetResultRequest GetResultRequestFor(int iteration) => new()
@@ -147,7 +189,7 @@ public sealed partial class FederatedJob
         TimestampMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
     };
 
-    private Task<bool> WaitForServerAsync(long nextRequestTimeMs, long serverTimeMs, TimeSpan fallback, RunDeadline run, CancellationToken cancellationToken)
+    private Task<bool> WaitForServerAsync(long nextRequestTimeMs, long serverTimeMs, TimeSpan fallback, RunContext run, CancellationToken cancellationToken)
         => WaitAsync(DelayUntil(nextRequestTimeMs, serverTimeMs, fallback), run, cancellationToken);
 
     // docs/protocol.md §4: measured from the server's own clock when it sent one (cancelling clock skew), else on
@@ -171,7 +213,7 @@ public sealed partial class FederatedJob
     }
 
     // Waits to an absolute time, so that a clock moved while the timer was being armed never stretches the wait.
-    private async Task<bool> WaitAsync(TimeSpan delay, RunDeadline run, CancellationToken cancellationToken)
+    private async Task<bool> WaitAsync(TimeSpan delay, RunContext run, CancellationToken cancellationToken)
     {
         DateTimeOffset until = _time.GetUtcNow() + delay;
         if (run.Until is { } deadline && until > deadline)
@@ -197,5 +239,6 @@ public sealed partial class FederatedJob
     private FederatedJobException Malformed(string round, int iteration, string problem)
         => new(round, iteration, null, $"Client '{_options.ClientId}' received a malformed {round} reply in iteration {iteration}: {problem}.");
 
-    private readonly record struct RunDeadline(DateTimeOffset? Until);
+    // LastIteration is the instance's last decided iteration; AskedAbout the getResult of the iteration the client was in.
+    private sealed record FinishedInstance(int LastIteration, GetResultResponse AskedAbout);
 }

@@ -8,7 +8,7 @@ namespace FedSharp.Client;
 /// <summary>
 /// One client's federated learning loop (MindSpore's <c>SyncFLJob</c>): per iteration startFLJob → load the global
 /// model → evaluate it → train per the FLPlan → updateModel → poll getResult until the iteration is decided, with
-/// OUT_OF_TIME, NOT_READY and safe mode handled by waiting on the injected clock. Also downloads the global model,
+/// OUT_OF_TIME, NOT_READY, safe mode and SYSTEM_ERROR handled by waiting on the injected clock. Also downloads the global model,
 /// evaluates and predicts with it.
 /// </summary>
 /// <remarks>
@@ -65,8 +65,9 @@ public sealed partial class FederatedJob
     /// </summary>
     /// <param name="cancellationToken">Stops the run at the next request or wait.</param>
     /// <returns>Why it stopped, every attempt, and which global model the trainer holds.</returns>
-    /// <exception cref="FederatedJobException">The server refused the client for good (REQUEST_ERROR, SYSTEM_ERROR,
-    /// a malformed reply, a model that does not fit, or no server reachable after the retries).</exception>
+    /// <exception cref="FederatedJobException">The server refused the client for good (REQUEST_ERROR, a malformed
+    /// reply, a model that does not fit), answered SYSTEM_ERROR through every retry, or no server was reachable after
+    /// the retries.</exception>
     /// <exception cref="InvalidOperationException">The job is already running.</exception>
     public async Task<FederatedJobResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -87,7 +88,7 @@ public sealed partial class FederatedJob
 
     private async Task<FederatedJobResult> RunLoopAsync(CancellationToken cancellationToken)
     {
-        var run = new RunDeadline(_options.MaxRunTime is { } limit ? _time.GetUtcNow() + limit : null);
+        RunContext run = NewRun(_options.MaxRunTime);
         var reports = new List<IterationReport>();
         int joined = 0;
         int lastDecided = 0;
@@ -110,6 +111,18 @@ public sealed partial class FederatedJob
                 return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
             }
 
+            if (start.Retcode == Retcode.SystemError)
+            {
+                int attempted = start.Iteration > 0 ? start.Iteration : lastDecided + 1;
+                if (!await BackOffAfterSystemErrorAsync(reports, RoundPaths.StartFLJob, attempted, start.Reason, null, run, cancellationToken))
+                {
+                    return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
+                }
+
+                continue;
+            }
+
+            run.ServerAnswered();
             switch (start.Retcode)
             {
                 case Retcode.Succeed:
@@ -128,8 +141,8 @@ public sealed partial class FederatedJob
                     }
 
                     continue;
-                case Retcode.RequestError when await IsInstanceFinishedAsync(start.Iteration, run, cancellationToken):
-                    return await FinishAsync(FederatedJobStopReason.InstanceFinished, joined, reports, lastDecided, run, cancellationToken);
+                case Retcode.RequestError when await FindFinishedInstanceAsync(start.Iteration, run, cancellationToken) is { } finished:
+                    return await FinishAsync(FinishedReason(finished, planIterations), joined, reports, finished.LastIteration, run, cancellationToken);
                 default:
                     throw Refusal(RoundPaths.StartFLJob, start.Iteration, start.Retcode, start.Reason);
             }
@@ -149,6 +162,18 @@ public sealed partial class FederatedJob
                     return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
                 }
 
+                // The protocol's answer to a failed iteration step: back off, then start the iteration again.
+                if (update.Retcode == Retcode.SystemError)
+                {
+                    if (!await BackOffAfterSystemErrorAsync(reports, RoundPaths.UpdateModel, iteration, update.Reason, training, run, cancellationToken))
+                    {
+                        return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
+                    }
+
+                    continue;
+                }
+
+                run.ServerAnswered();
                 if (update.Retcode == Retcode.OutOfTime)
                 {
                     if (!await RefusedAsync(reports, iteration, IterationParticipation.UpdateRejected, update.Reason, training, update.NextReqTimeMs, update.ServerTimeMs, run, cancellationToken))
@@ -157,6 +182,15 @@ public sealed partial class FederatedJob
                     }
 
                     continue;
+                }
+
+                // The server refuses every update once its last iteration is decided (by timeout or aggregation),
+                // which can happen while this client trains or uploads: that client is done, not wrong.
+                if (update.Retcode == Retcode.RequestError && await FindFinishedInstanceAsync(iteration, run, cancellationToken) is { } finished)
+                {
+                    Report(reports, new IterationReport(
+                        _options.ClientId, iteration, IterationParticipation.UpdateRejected, OutcomeOf(finished.AskedAbout), update.Reason, training.MeanLoss, training.SampleCount, accuracy, null));
+                    return await FinishAsync(FinishedReason(finished, planIterations), joined, reports, finished.LastIteration, run, cancellationToken);
                 }
 
                 if (update.Retcode != Retcode.Succeed)
@@ -175,12 +209,7 @@ public sealed partial class FederatedJob
 
             joined++;
             lastDecided = iteration;
-            bool? valid = result.Outcome switch
-            {
-                IterationOutcome.Valid => true,
-                IterationOutcome.Failed => false,
-                _ => null,
-            };
+            bool? valid = OutcomeOf(result);
             string reason = training.Succeeded ? Explain(result) : $"{training.FailureReason} Server: {Explain(result)}";
             Report(reports, new IterationReport(_options.ClientId, iteration, participation, valid, reason, training.MeanLoss, training.SampleCount, accuracy, null));
         }
@@ -191,7 +220,7 @@ public sealed partial class FederatedJob
     /// <returns>The iteration that produced the model (0 = the initial model).</returns>
     /// <exception cref="FederatedJobException">The server refused, or its model does not fit the trainer.</exception>
     public async Task<int> GetModelAsync(CancellationToken cancellationToken)
-        => (await DownloadModelAsync(0, new RunDeadline(null), cancellationToken))!.Value;
+        => (await DownloadModelAsync(0, NewRun(null), cancellationToken))!.Value;
 
     /// <summary>Evaluates the trainer's current model on its evaluation data, off the caller's thread.</summary>
     /// <param name="cancellationToken">Cancels before the evaluation starts.</param>
@@ -222,7 +251,7 @@ public sealed partial class FederatedJob
     }
 
     private async Task<FederatedJobResult> FinishAsync(
-        FederatedJobStopReason reason, int joined, List<IterationReport> reports, int lastDecided, RunDeadline run, CancellationToken cancellationToken)
+        FederatedJobStopReason reason, int joined, List<IterationReport> reports, int lastDecided, RunContext run, CancellationToken cancellationToken)
     {
         int? modelIteration = null;
         if (_options.DownloadFinalModel)
@@ -238,7 +267,7 @@ public sealed partial class FederatedJob
 
     private async Task<bool> RefusedAsync(
         List<IterationReport> reports, int iteration, IterationParticipation participation, string reason, LocalTrainingResult? training,
-        long nextRequestTimeMs, long serverTimeMs, RunDeadline run, CancellationToken cancellationToken)
+        long nextRequestTimeMs, long serverTimeMs, RunContext run, CancellationToken cancellationToken)
     {
         TimeSpan delay = DelayUntil(nextRequestTimeMs, serverTimeMs, _options.RetryInterval);
         Report(reports, new IterationReport(
@@ -251,6 +280,17 @@ public sealed partial class FederatedJob
         reports.Add(report);
         _progress?.Report(report);
     }
+
+    private static bool? OutcomeOf(GetResultResponse result) => result.Outcome switch
+    {
+        IterationOutcome.Valid => true,
+        IterationOutcome.Failed => false,
+        _ => null,
+    };
+
+    // A client that has seen the plan knows whether the instance ended with the plan's last iteration.
+    private static FederatedJobStopReason FinishedReason(FinishedInstance finished, int? planIterations)
+        => planIterations is { } total && finished.LastIteration >= total ? FederatedJobStopReason.PlanCompleted : FederatedJobStopReason.InstanceFinished;
 
     private static string Explain(GetResultResponse result)
         => string.IsNullOrEmpty(result.OutcomeReason) ? result.Reason : $"{result.Reason} {result.OutcomeReason}";

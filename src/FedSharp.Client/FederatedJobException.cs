@@ -3,8 +3,9 @@ using FedSharp.Core.Protocol;
 namespace FedSharp.Client;
 
 /// <summary>
-/// The server refused the client in a way retrying cannot fix (REQUEST_ERROR, SYSTEM_ERROR, a malformed reply or a
-/// model that does not fit the trainer), so the job stopped. The message names the client, round, iteration and reason.
+/// The server refused the client in a way retrying cannot fix (REQUEST_ERROR, a malformed reply or a model that does
+/// not fit the trainer), or kept failing (SYSTEM_ERROR, or no server reachable) through every retry, so the job
+/// stopped. The message names the client, round, iteration and reason.
 /// </summary>
 public sealed class FederatedJobException : Exception
 {

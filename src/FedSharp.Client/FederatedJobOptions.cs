@@ -20,7 +20,8 @@ public sealed class FederatedJobOptions
 
     /// <summary>
     /// Wait before retrying when the server names no time or a time already past: after OUT_OF_TIME, safe mode
-    /// without Retry-After, and (doubling) after a server could not be reached. Range 1 ms to 1 hour; default 1 s.
+    /// without Retry-After, and (doubling, capped by <see cref="MaxSingleWait"/>) after a server could not be reached
+    /// or answered SYSTEM_ERROR. Range 1 ms to 1 hour; default 1 s.
     /// </summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -40,8 +41,10 @@ public sealed class FederatedJobOptions
     public TimeSpan? MaxRunTime { get; set; }
 
     /// <summary>
-    /// Consecutive requests that reach no server before the job gives up with an exception (each retry waits
-    /// <see cref="RetryInterval"/>, doubling). Range 0 to 1000; default 5.
+    /// Retries before the job gives up with a <see cref="FederatedJobException"/>: of a request that reaches no
+    /// server, and of consecutive SYSTEM_ERROR replies (any other reply resets that count). Each retry waits
+    /// <see cref="RetryInterval"/>, doubling, capped by <see cref="MaxSingleWait"/>. Range 0 to 1000 (0 stops at the
+    /// first fault); default 5.
     /// </summary>
     public int MaxTransportRetries { get; set; } = 5;
 

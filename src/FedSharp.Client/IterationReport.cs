@@ -6,8 +6,8 @@ namespace FedSharp.Client;
 /// <param name="Participation">How far the client got.</param>
 /// <param name="Valid">
 /// Whether the iteration produced a new global model (getResult's outcome); null when the client did not wait for
-/// it (<see cref="IterationParticipation.NotSelected"/>, <see cref="IterationParticipation.UpdateRejected"/>) or the
-/// server no longer knew.
+/// it (<see cref="IterationParticipation.NotSelected"/>, <see cref="IterationParticipation.ServerFault"/>, and
+/// <see cref="IterationParticipation.UpdateRejected"/> unless the instance had finished) or the server no longer knew.
 /// </param>
 /// <param name="Reason">The server's or the trainer's explanation of the outcome.</param>
 /// <param name="TrainingLoss">Mean local training loss; null when the client did not train.</param>

@@ -78,7 +78,7 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
         federation.UpdateModelGate = releaseUpdates.Task;
         Task<FederatedJobResult> firstRun = Task.Run(() => first.RunAsync(CancellationToken.None));
         Task<FederatedJobResult> secondRun = Task.Run(() => second.RunAsync(CancellationToken.None));
-        await WaitUntilAsync(() => federation.Server.Coordinator.GetStateAsync(CancellationToken.None).Result.Clients.Count == 2);
+        await WaitUntilAsync(() => federation.Coordinator.GetStateAsync(CancellationToken.None).Result.Clients.Count == 2);
         Task<FederatedJobResult> lateRun = Task.Run(() => late.RunAsync(CancellationToken.None));
         await refused.Task.WaitAsync(TimeSpan.FromSeconds(30));
         federation.UpdateModelGate = Task.CompletedTask;
@@ -186,7 +186,7 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
         using var server = new LoopbackHttpServer(async request =>
         {
             const string Prefix = "/fl/";
-            ProtocolResponse response = await federation.Server.Handler.HandleAsync(request.Path[Prefix.Length..], request.Body, CancellationToken.None);
+            ProtocolResponse response = await federation.Handler.HandleAsync(request.Path[Prefix.Length..], request.Body, CancellationToken.None);
             return (response.StatusCode, response.Body.ToArray(), response.RetryAfter is { } wait ? ((int)wait.TotalSeconds).ToString(CultureInfo.InvariantCulture) : null);
         });
         var dead = new Uri($"http://127.0.0.1:{LoopbackHttpServer.FreePort()}");

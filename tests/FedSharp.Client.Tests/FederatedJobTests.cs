@@ -2,6 +2,8 @@ using FedSharp.Client.Training;
 using FedSharp.Client.Transport;
 using FedSharp.Core.Protocol;
 using FedSharp.Learning.Models;
+using FedSharp.Server.Rounds;
+using FedSharp.Server.Stores;
 using Google.Protobuf;
 
 namespace FedSharp.Client.Tests;
@@ -45,6 +47,38 @@ public sealed class FederatedJobTests
         Assert.Empty(result.Iterations);
         Assert.Equal(1, result.FinalModelIteration);
         ModelAssert.BitEqual(first.Trainer.GetParameters(), latecomer.Trainer.GetParameters());
+    }
+
+    [Fact]
+    public async Task RunAsync_UpdateArrivesAfterTheLastIterationFailed_StopsWithPlanCompleted()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
+        {
+            c.FlIterationNum = 1;
+            c.Round.StartFlJobThreshold = 1;
+            c.Round.UpdateModelTimeWindow = TimeSpan.FromSeconds(30);
+        });
+        var holdUpdate = new TaskCompletionSource();
+        federation.UpdateModelGate = holdUpdate.Task;
+        FederatedJob job = federation.CreateJob("straggler", 15, 30);
+        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
+        await WaitUntilAsync(() => federation.ModelsHandedOut.ContainsKey(1));
+
+        // The updateModel window closes with no update, so the last iteration fails and the instance finishes
+        // while the client's upload is still on its way.
+        federation.Time.Advance(TimeSpan.FromSeconds(31));
+        await WaitUntilAsync(() => federation.Coordinator.GetStateAsync(CancellationToken.None).Result.Status == InstanceStatus.Finished);
+        federation.UpdateModelGate = Task.CompletedTask;
+        holdUpdate.SetResult();
+        await federation.DriveAsync(run, s_step);
+
+        FederatedJobResult result = await run;
+        Assert.Equal(FederatedJobStopReason.PlanCompleted, result.StopReason);
+        Assert.Equal(0, result.IterationsJoined);
+        IterationReport report = Assert.Single(result.Iterations);
+        Assert.Equal((1, IterationParticipation.UpdateRejected, (bool?)false), (report.Iteration, report.Participation, report.Valid));
+        Assert.Equal(0, result.FinalModelIteration);
+        Assert.Empty(federation.Updates);
     }
 
     [Fact]
@@ -205,18 +239,109 @@ public sealed class FederatedJobTests
     }
 
     [Fact]
-    public async Task RunAsync_SystemErrorAfterTraining_ThrowsNamingRoundIterationAndReason()
+    public async Task RunAsync_RoundStoreDownForHalfASecond_BacksOffThroughTheClockAndCompletesThePlan()
     {
-        await using InProcessFederation federation = await InProcessFederation.StartAsync(c => c.Round.StartFlJobThreshold = 1);
-        var transport = new InProcessTransport(async (round, body, ct) => round == RoundPaths.UpdateModel
+        OutageRoundStore? store = null;
+        await using InProcessFederation federation = await InProcessFederation.StartWithRoundStoreAsync(
+            c =>
+            {
+                c.FlIterationNum = 1;
+                c.Round.StartFlJobThreshold = 1;
+            },
+            time => store = new OutageRoundStore(new InMemoryRoundStore(), time));
+        store!.DownUntil = federation.Time.GetUtcNow() + TimeSpan.FromMilliseconds(500);
+        (InProcessTransport transport, List<DateTimeOffset> startSentAt) = RecordingStartFLJob(federation);
+        FederatedJob job = federation.CreateJob("resilient", 90, 30, transport: transport);
+
+        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
+        await federation.DriveAsync(run, TimeSpan.FromMilliseconds(100));
+
+        FederatedJobResult result = await run;
+        Assert.Equal((FederatedJobStopReason.PlanCompleted, 1), (result.StopReason, result.IterationsJoined));
+        Assert.Equal([IterationParticipation.ServerFault, IterationParticipation.Uploaded], result.Iterations.Select(r => r.Participation));
+        Assert.Contains("round store is unreachable", result.Iterations[0].Reason);
+        Assert.Equal(2, startSentAt.Count);
+        Assert.InRange(startSentAt[1] - startSentAt[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.1));
+        Assert.True(federation.Updates.ContainsKey((1, "resilient")));
+    }
+
+    [Fact]
+    public async Task RunAsync_RoundStoreStaysDown_ThrowsAfterTheRetriesWithGrowingCappedWaits()
+    {
+        OutageRoundStore? store = null;
+        await using InProcessFederation federation = await InProcessFederation.StartWithRoundStoreAsync(
+            c => c.Round.StartFlJobThreshold = 1,
+            time => store = new OutageRoundStore(new InMemoryRoundStore(), time));
+        store!.DownUntil = DateTimeOffset.MaxValue;
+        (InProcessTransport transport, List<DateTimeOffset> startSentAt) = RecordingStartFLJob(federation);
+        FederatedJob job = federation.CreateJob("stranded", 91, 30, transport: transport, configure: o =>
+        {
+            o.MaxTransportRetries = 3;
+            o.RetryInterval = TimeSpan.FromSeconds(1);
+            o.MaxSingleWait = TimeSpan.FromSeconds(3);
+        });
+
+        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<FederatedJobException>(() => federation.DriveAsync(run, TimeSpan.FromMilliseconds(100)));
+
+        Assert.Equal((RoundPaths.StartFLJob, 1, (Retcode?)Retcode.SystemError), (ex.Round, ex.Iteration, ex.Retcode));
+        Assert.Contains("'stranded'", ex.Message);
+        Assert.Contains("3 retries", ex.Message);
+        Assert.Contains("round store is unreachable", ex.Message);
+        // Four refusals: the first try and three retries, waiting 1 s, 2 s and then the 3 s cap.
+        TimeSpan[] waits = [.. startSentAt.Skip(1).Zip(startSentAt, (later, earlier) => later - earlier)];
+        Assert.Equal(3, waits.Length);
+        Assert.InRange(waits[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.1));
+        Assert.InRange(waits[1], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.1));
+        Assert.InRange(waits[2], TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.1));
+    }
+
+    [Fact]
+    public async Task RunAsync_UpdateModelSystemErrorOnce_RestartsWithStartFLJobAndJoinsTheNextIteration()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
+        {
+            c.FlIterationNum = 2;
+            c.Round.StartFlJobThreshold = 1;
+            c.Round.UpdateModelTimeWindow = TimeSpan.FromSeconds(30);
+        });
+        int faults = 1;
+        var transport = new InProcessTransport(async (round, body, ct) => round == RoundPaths.UpdateModel && Interlocked.Decrement(ref faults) == 0
             ? new TransportResponse(200, new UpdateModelResponse { Retcode = Retcode.SystemError, Reason = "The update store refused the write." }.ToByteArray(), null)
             : await federation.Transport.SendAsync(round, body, ct));
         FederatedJob job = federation.CreateJob("unlucky", 80, 20, transport: transport);
 
-        var ex = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
+        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
+        await federation.DriveAsync(run, s_step);
 
-        Assert.Equal((RoundPaths.UpdateModel, 1, (Retcode?)Retcode.SystemError), (ex.Round, ex.Iteration, ex.Retcode));
-        Assert.Contains("The update store refused the write.", ex.Message);
+        FederatedJobResult result = await run;
+        Assert.Equal(FederatedJobStopReason.PlanCompleted, result.StopReason);
+        // The fault cost iteration 1: the restarted startFLJob is refused as a second join, iteration 1 times out,
+        // and the client takes part in iteration 2.
+        Assert.Equal(
+            [(1, IterationParticipation.ServerFault), (1, IterationParticipation.NotSelected), (2, IterationParticipation.Uploaded)],
+            result.Iterations.Select(r => (r.Iteration, r.Participation)));
+        Assert.Equal("The update store refused the write.", result.Iterations[0].Reason);
+        Assert.True(result.Iterations[^1].Valid);
+        Assert.False(federation.Updates.ContainsKey((1, "unlucky")));
+    }
+
+    private static (InProcessTransport Transport, List<DateTimeOffset> StartSentAt) RecordingStartFLJob(InProcessFederation federation)
+    {
+        var sentAt = new List<DateTimeOffset>();
+        var transport = new InProcessTransport((round, body, ct) =>
+        {
+            if (round == RoundPaths.StartFLJob)
+            {
+                lock (sentAt)
+                {
+                    sentAt.Add(federation.Time.GetUtcNow());
+                }
+            }
+
+            return federation.Transport.SendAsync(round, body, ct);
+        });
+        return (transport, sentAt);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

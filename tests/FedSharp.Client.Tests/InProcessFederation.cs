@@ -7,14 +7,18 @@ using FedSharp.Core.Protocol;
 using FedSharp.Learning.Models;
 using FedSharp.Server;
 using FedSharp.Server.Protocol;
+using FedSharp.Server.Rounds;
+using FedSharp.Server.Stores;
+using FedSharp.Server.Strategies;
 using FedSharp.Testing;
 using Google.Protobuf;
 
 namespace FedSharp.Client.Tests;
 
 /// <summary>
-/// A real <see cref="FederatedServer"/> on a manual clock, reached through <see cref="InProcessTransport"/>, which
-/// also records every accepted update and every model handed out so tests can recompute FedAvg.
+/// A real <see cref="FederatedServer"/> on a manual clock (or, with <see cref="StartWithRoundStoreAsync"/>, its
+/// coordinator and handler over a round store the test controls), reached through <see cref="InProcessTransport"/>,
+/// which also records every accepted update and every model handed out so tests can recompute FedAvg.
 /// </summary>
 internal sealed class InProcessFederation : IAsyncDisposable
 {
@@ -22,18 +26,23 @@ internal sealed class InProcessFederation : IAsyncDisposable
     public const string Model = ModelZoo.LogisticRegression;
 
     private readonly string _directory;
+    private readonly IAsyncDisposable _server;
 
-    private InProcessFederation(string directory, ManualTimeProvider time, FederatedServer server)
+    private InProcessFederation(string directory, ManualTimeProvider time, RoundCoordinator coordinator, DeviceProtocolHandler handler, IAsyncDisposable server)
     {
         _directory = directory;
         Time = time;
-        Server = server;
+        Coordinator = coordinator;
+        Handler = handler;
+        _server = server;
         Transport = new InProcessTransport(SendAsync);
     }
 
     public ManualTimeProvider Time { get; }
 
-    public FederatedServer Server { get; }
+    public RoundCoordinator Coordinator { get; }
+
+    public DeviceProtocolHandler Handler { get; }
 
     public InProcessTransport Transport { get; }
 
@@ -51,6 +60,27 @@ internal sealed class InProcessFederation : IAsyncDisposable
 
     public static async Task<InProcessFederation> StartAsync(Action<JobConfiguration> configure)
     {
+        (string directory, JobConfiguration configuration) = Configure(configure);
+        var time = new ManualTimeProvider();
+        FederatedServer server = await FederatedServer.StartAsync(configuration, InitialModel(), time, CancellationToken.None);
+        return new InProcessFederation(directory, time, server.Coordinator, server.Handler, server);
+    }
+
+    /// <summary>The server's own coordinator and handler, with in-memory stores except the round store <paramref name="rounds"/> builds.</summary>
+    public static async Task<InProcessFederation> StartWithRoundStoreAsync(Action<JobConfiguration> configure, Func<TimeProvider, IRoundStore> rounds)
+    {
+        (string directory, JobConfiguration configuration) = Configure(configure);
+        configuration.Validate();
+        var time = new ManualTimeProvider();
+        RoundOptions options = RoundOptionsMapping.FromConfiguration(configuration);
+        var coordinator = new RoundCoordinator(options, rounds(time), new InMemoryUpdateStore(), new InMemoryModelStore(), new FedAvg(), time);
+        await coordinator.InitializeAsync(InitialModel(), CancellationToken.None);
+        var handler = new DeviceProtocolHandler(coordinator, configuration, options, InitialModel().ZerosLike(), time);
+        return new InProcessFederation(directory, time, coordinator, handler, new CoordinatorLifetime(coordinator));
+    }
+
+    private static (string Directory, JobConfiguration Configuration) Configure(Action<JobConfiguration> configure)
+    {
         string directory = Path.Combine(Path.GetTempPath(), "fedsharp-client-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var configuration = new JobConfiguration { FlName = FlName, FlIterationNum = 3 };
@@ -66,9 +96,7 @@ internal sealed class InProcessFederation : IAsyncDisposable
         configuration.Summary.MetricsFile = Path.Combine(directory, "metrics.json");
         configuration.Summary.FailureEventFile = Path.Combine(directory, "event.txt");
         configure(configuration);
-        var time = new ManualTimeProvider();
-        FederatedServer server = await FederatedServer.StartAsync(configuration, InitialModel(), time, CancellationToken.None);
-        return new InProcessFederation(directory, time, server);
+        return (directory, configuration);
     }
 
     public static ModelParameters InitialModel() => ModelPool.ForZooModel(Model, 7).InitialParameters;
@@ -103,7 +131,7 @@ internal sealed class InProcessFederation : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Server.DisposeAsync();
+        await _server.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -121,7 +149,7 @@ internal sealed class InProcessFederation : IAsyncDisposable
             await UpdateModelGate;
         }
 
-        ProtocolResponse response = await Server.Handler.HandleAsync(round, body, cancellationToken);
+        ProtocolResponse response = await Handler.HandleAsync(round, body, cancellationToken);
         if (response.StatusCode != 200)
         {
             return new TransportResponse(response.StatusCode, response.Body, response.RetryAfter);
@@ -150,5 +178,14 @@ internal sealed class InProcessFederation : IAsyncDisposable
         }
 
         return new TransportResponse(response.StatusCode, response.Body, response.RetryAfter);
+    }
+
+    private sealed class CoordinatorLifetime(RoundCoordinator coordinator) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            coordinator.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 }
