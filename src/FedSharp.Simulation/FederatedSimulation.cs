@@ -158,7 +158,7 @@ public sealed class FederatedSimulation
                 new ObservedTransport(transport, clientId, observer, ordering),
                 trainer,
                 _time);
-            clients[i] = Task.Factory.StartNew(() => RunClientAsync(job, observer, stop.Token), stop.Token, TaskCreationOptions.DenyChildAttach, slots).Unwrap();
+            clients[i] = Task.Factory.StartNew(() => job.RunAsync(stop.Token), stop.Token, TaskCreationOptions.DenyChildAttach, slots).Unwrap();
         }
 
         Task<IReadOnlyList<RoundReport>> observing = observer.RunAsync(start, stop.Token);
@@ -189,24 +189,6 @@ public sealed class FederatedSimulation
             _options.ClientCount,
             models.CreatedCount);
         return new SimulationResult(rounds, summary);
-    }
-
-    // FederatedJob recognises the finished instance after startFLJob but not after updateModel: a client whose upload
-    // reaches the server just after the last round was decided (failed) is refused with REQUEST_ERROR and throws.
-    // That client is done, not broken; anything else a client throws ends the simulation.
-    private static async Task RunClientAsync(FederatedJob job, RoundObserver observer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await job.RunAsync(cancellationToken);
-        }
-        catch (FederatedJobException ex) when (ex.Retcode == Retcode.RequestError && ex.Round == RoundPaths.UpdateModel)
-        {
-            if (!await observer.IsLastRoundDecidedAsync(cancellationToken))
-            {
-                throw;
-            }
-        }
     }
 
     /// <summary>The id of client <paramref name="index"/>; zero-padded so that ordinal order is index order.</summary>

@@ -142,20 +142,6 @@ internal sealed class RoundObserver
         return new EvaluatedRound(report, evaluation, modelIteration);
     }
 
-    /// <summary>Asks the server whether the last round has been decided, i.e. whether the instance has finished.</summary>
-    public async Task<bool> IsLastRoundDecidedAsync(CancellationToken cancellationToken)
-    {
-        var request = new GetResultRequest
-        {
-            ProtocolVersion = ProtocolVersion.Current,
-            FlName = _flName,
-            Iteration = _rounds,
-            TimestampMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
-        };
-        GetResultResponse reply = await ExchangeAsync(RoundPaths.GetResult, request, GetResultResponse.Parser, cancellationToken);
-        return reply.Retcode == Retcode.Succeed;
-    }
-
     // The upload that ends a round is answered only after the server decided the round, so its acceptance may not be
     // counted yet when the observer learns the outcome; waiting for the answers in flight makes the count exact. The
     // wait is bounded because an upload held for a round that timed out is never answered.
