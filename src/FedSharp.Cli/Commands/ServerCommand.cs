@@ -70,7 +70,7 @@ internal static class ServerCommand
 
             foreach (var fault in server.Startup.CheckpointFaults)
             {
-                await Console.Error.WriteLineAsync($"fedsharp: skipped checkpoint {fault.Path}: {fault.Fault}; resumed from an older one.");
+                await Console.Error.WriteLineAsync($"fedsharp: skipped checkpoint {fault.Path}: {fault.Fault}; the newest readable checkpoint, or else the initial model, is used instead.");
             }
 
             RoundState final = await FollowAsync(server, asJson, parse.GetValue(exitWhenFinished), token);
