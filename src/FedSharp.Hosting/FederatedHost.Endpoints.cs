@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using FedSharp.Core.Protocol;
@@ -82,7 +84,7 @@ public sealed partial class FederatedHost
         HttpResponse http = context.Response;
         http.StatusCode = response.StatusCode;
         http.ContentType = response.ContentType;
-        http.ContentLength = response.Body.Length;
+        http.ContentLength = response.Content.Length;
         if (response.RetryAfter is { } retryAfter)
         {
             http.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -93,7 +95,15 @@ public sealed partial class FederatedHost
             HostLog.RequestRefused(logger, request.Method, request.Path, response.StatusCode, Encoding.UTF8.GetString(response.Body.Span));
         }
 
-        await http.Body.WriteAsync(response.Body, aborted);
+        // A reply carrying the model is in parts, the model's bytes shared by every reply of the iteration; they are
+        // copied into Kestrel's pooled output buffers and flushed once, never joined into a new array.
+        PipeWriter writer = http.BodyWriter;
+        foreach (ReadOnlyMemory<byte> part in response.Content)
+        {
+            writer.Write(part.Span);
+        }
+
+        await writer.FlushAsync(aborted);
     }
 
     private static async Task ServeStateAsync(HttpContext context, FederatedServer server)

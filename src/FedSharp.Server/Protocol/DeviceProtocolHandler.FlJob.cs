@@ -1,13 +1,14 @@
 using FedSharp.Core.Models;
 using FedSharp.Core.Protocol;
 using FedSharp.Server.Rounds;
+using Google.Protobuf;
 using WireOutcome = FedSharp.Core.Protocol.IterationOutcome;
 
 namespace FedSharp.Server.Protocol;
 
 public sealed partial class DeviceProtocolHandler
 {
-    private async Task<StartFLJobResponse> StartFlJobAsync(StartFLJobRequest request, CancellationToken cancellationToken)
+    private async Task<ProtocolResponse> StartFlJobAsync(StartFLJobRequest request, CancellationToken cancellationToken)
     {
         string id = request.FlId;
         string? problem = CheckCommon(request.ProtocolVersion, request.FlName)
@@ -16,13 +17,13 @@ public sealed partial class DeviceProtocolHandler
         if (problem is not null)
         {
             int current = (await _coordinator.GetStateAsync(cancellationToken)).Iteration;
-            return new StartFLJobResponse
+            return Protobuf(new StartFLJobResponse
             {
                 Retcode = Retcode.RequestError,
                 Reason = $"startFLJob of client '{id}' refused in iteration {current}: {problem}",
                 Iteration = current,
                 ServerTimeMs = UnixMilliseconds(_time.GetUtcNow()),
-            };
+            });
         }
 
         StartFlJobResult result = await _coordinator.StartFlJobAsync(id, request.DataSize, cancellationToken);
@@ -34,20 +35,68 @@ public sealed partial class DeviceProtocolHandler
             Iteration = reply.Iteration,
             NextReqTimeMs = UnixMilliseconds(reply.NextRequestTime),
         };
-        if (reply.Code == RoundRetcode.Succeed && result.Training is { } training)
+        response.ServerTimeMs = UnixMilliseconds(_time.GetUtcNow());
+        if (reply.Code != RoundRetcode.Succeed || result.Training is not { } training)
         {
-            RoundState state = await _coordinator.GetStateAsync(cancellationToken);
-            response.IsSelected = true;
-            response.FlPlan = _plan;
-            response.Tensors.AddRange(Encode(training.Model));
-            response.DownloadCompressType = CompressType.NoCompress;
-            response.UploadCompressType = CompressType.NoCompress;
-            response.UnsupervisedEvalFlag = UnsupervisedEvalFlag.NotEval;
-            response.NextReqTimeMs = UnixMilliseconds(IterationEndEstimate(state, _time.GetUtcNow()));
+            return Protobuf(response);
         }
 
-        response.ServerTimeMs = UnixMilliseconds(_time.GetUtcNow());
-        return response;
+        RoundState state = await _coordinator.GetStateAsync(cancellationToken);
+        response.IsSelected = true;
+        response.FlPlan = _plan;
+        response.DownloadCompressType = CompressType.NoCompress;
+        response.UploadCompressType = CompressType.NoCompress;
+        response.UnsupervisedEvalFlag = UnsupervisedEvalFlag.NotEval;
+        DateTimeOffset now = _time.GetUtcNow();
+        response.NextReqTimeMs = UnixMilliseconds(IterationEndEstimate(state, now));
+        response.ServerTimeMs = UnixMilliseconds(now);
+        return WithModel(response, Encoded(training.Model).StartFlJobTensors);
+    }
+
+    /// <summary>
+    /// The reply with the model's tensors (field 7) between the fields numbered below and above it, as the generated
+    /// serialiser orders them; the tensors are the cached bytes, shared by every reply of the iteration.
+    /// </summary>
+    internal static ProtocolResponse WithModel(StartFLJobResponse response, ReadOnlyMemory<byte> tensors)
+    {
+        var before = new StartFLJobResponse
+        {
+            Retcode = response.Retcode,
+            Reason = response.Reason,
+            Iteration = response.Iteration,
+            IsSelected = response.IsSelected,
+            NextReqTimeMs = response.NextReqTimeMs,
+            FlPlan = response.FlPlan,
+        };
+        var after = new StartFLJobResponse
+        {
+            ServerTimeMs = response.ServerTimeMs,
+            UploadCompressType = response.UploadCompressType,
+            UploadSparseRate = response.UploadSparseRate,
+            DownloadCompressType = response.DownloadCompressType,
+            UnsupervisedEvalFlag = response.UnsupervisedEvalFlag,
+        };
+        after.CompressedTensors.Add(response.CompressedTensors);
+        return new ProtocolResponse(ReplySegment.Join(before.ToByteArray(), tensors, after.ToByteArray()), RoundPaths.ContentType);
+    }
+
+    /// <summary>The getModel reply with the cached tensors (field 5) in field order; see <see cref="WithModel(StartFLJobResponse, ReadOnlyMemory{byte})"/>.</summary>
+    internal static ProtocolResponse WithModel(GetModelResponse response, ReadOnlyMemory<byte> tensors)
+    {
+        var before = new GetModelResponse
+        {
+            Retcode = response.Retcode,
+            Reason = response.Reason,
+            Iteration = response.Iteration,
+            ModelIteration = response.ModelIteration,
+        };
+        var after = new GetModelResponse
+        {
+            NextReqTimeMs = response.NextReqTimeMs,
+            DownloadCompressType = response.DownloadCompressType,
+        };
+        after.CompressedTensors.Add(response.CompressedTensors);
+        return new ProtocolResponse(ReplySegment.Join(before.ToByteArray(), tensors, after.ToByteArray()), RoundPaths.ContentType);
     }
 
     private async Task<UpdateModelResponse> UpdateModelAsync(UpdateModelRequest request, CancellationToken cancellationToken)
@@ -139,18 +188,18 @@ public sealed partial class DeviceProtocolHandler
         };
     }
 
-    private async Task<GetModelResponse> GetModelAsync(GetModelRequest request, CancellationToken cancellationToken)
+    private async Task<ProtocolResponse> GetModelAsync(GetModelRequest request, CancellationToken cancellationToken)
     {
         string? problem = CheckCommon(request.ProtocolVersion, request.FlName);
         if (problem is not null)
         {
             int current = (await _coordinator.GetStateAsync(cancellationToken)).Iteration;
-            return new GetModelResponse
+            return Protobuf(new GetModelResponse
             {
                 Retcode = Retcode.RequestError,
                 Reason = $"getModel for iteration {request.Iteration} refused (current iteration {current}): {problem}",
                 Iteration = current,
-            };
+            });
         }
 
         GetModelResult result = await _coordinator.GetModelAsync(string.Empty, request.Iteration, cancellationToken);
@@ -163,13 +212,13 @@ public sealed partial class DeviceProtocolHandler
             NextReqTimeMs = UnixMilliseconds(reply.NextRequestTime),
             DownloadCompressType = CompressType.NoCompress,
         };
-        if (reply.Code == RoundRetcode.Succeed && result.Model is { } model)
+        if (reply.Code != RoundRetcode.Succeed || result.Model is not { } model)
         {
-            response.ModelIteration = model.Iteration;
-            response.Tensors.AddRange(Encode(model));
+            return Protobuf(response);
         }
 
-        return response;
+        response.ModelIteration = model.Iteration;
+        return WithModel(response, Encoded(model).GetModelTensors);
     }
 
     private static string? UnsupportedUploadForm(UpdateModelRequest request)

@@ -97,15 +97,14 @@ public sealed partial class DeviceProtocolHandler
 
         try
         {
-            IMessage reply = request switch
+            return request switch
             {
                 StartFLJobRequest startFlJob => await StartFlJobAsync(startFlJob, cancellationToken),
-                UpdateModelRequest updateModel => await UpdateModelAsync(updateModel, cancellationToken),
-                GetResultRequest getResult => await GetResultAsync(getResult, cancellationToken),
+                UpdateModelRequest updateModel => Protobuf(await UpdateModelAsync(updateModel, cancellationToken)),
+                GetResultRequest getResult => Protobuf(await GetResultAsync(getResult, cancellationToken)),
                 GetModelRequest getModel => await GetModelAsync(getModel, cancellationToken),
-                _ => await NotEnabledAsync(round, request, messages, cancellationToken),
+                _ => Protobuf(await NotEnabledAsync(round, request, messages, cancellationToken)),
             };
-            return Protobuf(reply);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -146,19 +145,20 @@ public sealed partial class DeviceProtocolHandler
         return null;
     }
 
-    private TensorData[] Encode(PublishedModel model)
+    private EncodedModel Encoded(PublishedModel model)
     {
-        // Every startFLJob and getModel of an iteration hands out the same model; encoding it once saves a
-        // model-sized allocation per request. A model is identified by the iteration that produced it.
+        // Every startFLJob and getModel of an iteration hands out the same model; encoding it once saves serialising
+        // 178 KB (and a large-object allocation) per request. A model is identified by the iteration that produced
+        // it, so a newly published model misses the cache. Racing requests may both encode it; either result is right.
         EncodedModel? cached = _encoded;
         if (cached is not null && cached.Iteration == model.Iteration)
         {
-            return cached.Tensors;
+            return cached;
         }
 
-        var encoded = new EncodedModel(model.Iteration, TensorCodec.Encode(model.Parameters));
+        var encoded = new EncodedModel(model);
         _encoded = encoded;
-        return encoded.Tensors;
+        return encoded;
     }
 
     private async Task<int> TryCurrentIterationAsync()
@@ -199,6 +199,4 @@ public sealed partial class DeviceProtocolHandler
     private static ProtocolResponse Protobuf(IMessage reply) => new(200, reply.ToByteArray(), RoundPaths.ContentType, null);
 
     private static ProtocolResponse Text(int status, string text) => new(status, Encoding.UTF8.GetBytes(text), TextContentType, null);
-
-    private sealed record EncodedModel(int Iteration, TensorData[] Tensors);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using FedSharp.Core.Configuration;
 using FedSharp.Core.Models;
@@ -121,6 +122,120 @@ public sealed class DeviceProtocolHandlerTests : IAsyncLifetime
         // The iteration opened at the start of the clock: startFLJob window 10 s plus updateModel window 20 s.
         Assert.Equal(_time.GetUtcNow().AddSeconds(30).ToUnixTimeMilliseconds(), response.NextReqTimeMs);
         Assert.Equal(_time.GetUtcNow().ToUnixTimeMilliseconds(), response.ServerTimeMs);
+    }
+
+    /// <summary>The reply as serialising the whole message gives it: the path every reply took before the model's bytes were cached.</summary>
+    private StartFLJobResponse FullySerialisedStartReply(int iteration, string reason, ModelParameters model)
+    {
+        var reply = new StartFLJobResponse
+        {
+            Retcode = Retcode.Succeed,
+            Reason = reason,
+            Iteration = iteration,
+            IsSelected = true,
+            // The clock stands still in these tests, so every iteration opened now: 10 s startFLJob plus 20 s updateModel.
+            NextReqTimeMs = _time.GetUtcNow().AddSeconds(30).ToUnixTimeMilliseconds(),
+            FlPlan = Configuration(threshold: 3).ToFLPlan(),
+            ServerTimeMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            UploadCompressType = CompressType.NoCompress,
+            DownloadCompressType = CompressType.NoCompress,
+            UnsupervisedEvalFlag = UnsupervisedEvalFlag.NotEval,
+        };
+        reply.Tensors.AddRange(TensorCodec.Encode(model));
+        return reply;
+    }
+
+    /// <summary>Three clients (a1, b1, c1 in iteration 1) join, unless already joined, and upload <paramref name="value"/> everywhere.</summary>
+    private async Task CompleteIterationAsync(int iteration, float value, string? alreadyJoined = null)
+    {
+        foreach (string id in new[] { "a", "b", "c" }.Where(id => $"{id}{iteration}" != alreadyJoined))
+        {
+            Assert.Equal(Retcode.Succeed, (await StartAsync(StartRequest($"{id}{iteration}", 1))).Retcode);
+        }
+
+        foreach (string id in new[] { "a", "b", "c" })
+        {
+            Assert.Equal(Retcode.Succeed, (await UpdateAsync(UpdateRequest($"{id}{iteration}", iteration, Models.Filled(value)))).Retcode);
+        }
+    }
+
+    [Fact]
+    public async Task StartFlJob_FirstIteration_ReplyIsByteForByteTheFullySerialisedReply()
+    {
+        ProtocolResponse response = await Handler.HandleAsync(RoundPaths.StartFLJob, StartRequest("c1", 10).ToByteArray(), CancellationToken.None);
+
+        StartFLJobResponse expected = FullySerialisedStartReply(1, "Client 'c1' joins iteration 1 as participant 1 of 3.", Models.Filled(1f));
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(expected, StartFLJobResponse.Parser.ParseFrom(response.Content));
+        Assert.Equal(expected.ToByteArray(), response.Body.ToArray());
+        Assert.Equal(expected.CalculateSize(), response.Content.Length);
+    }
+
+    [Fact]
+    public async Task StartFlJob_NewModelPublished_ReplyCarriesTheNewModelNotTheCachedOne()
+    {
+        ProtocolResponse first = await Handler.HandleAsync(RoundPaths.StartFLJob, StartRequest("a1", 1).ToByteArray(), CancellationToken.None);
+        Assert.Equal(FullySerialisedStartReply(1, "Client 'a1' joins iteration 1 as participant 1 of 3.", Models.Filled(1f)).ToByteArray(), first.Body.ToArray());
+        await CompleteIterationAsync(1, 4f, alreadyJoined: "a1");
+
+        ProtocolResponse response = await Handler.HandleAsync(RoundPaths.StartFLJob, StartRequest("late", 1).ToByteArray(), CancellationToken.None);
+
+        StartFLJobResponse parsed = StartFLJobResponse.Parser.ParseFrom(response.Content);
+        StartFLJobResponse expected = FullySerialisedStartReply(2, "Client 'late' joins iteration 2 as participant 1 of 3.", Models.Filled(4f));
+        Assert.Equal(expected, parsed);
+        Assert.Equal(expected.ToByteArray(), response.Body.ToArray());
+    }
+
+    [Fact]
+    public async Task StartFlJob_TwoClientsOneIteration_RepliesShareTheModelBytes()
+    {
+        ProtocolResponse first = await Handler.HandleAsync(RoundPaths.StartFLJob, StartRequest("c1", 1).ToByteArray(), CancellationToken.None);
+        ProtocolResponse second = await Handler.HandleAsync(RoundPaths.StartFLJob, StartRequest("c2", 1).ToByteArray(), CancellationToken.None);
+
+        // The reply's parts are the fields before the tensors, the tensors, and the fields after them.
+        static byte[]? TensorsPart(ProtocolResponse response)
+        {
+            ReadOnlyMemory<byte>[] parts = [.. Parts(response.Content)];
+            Assert.Equal(3, parts.Length);
+            return MemoryMarshal.TryGetArray(parts[1], out ArraySegment<byte> tensors) ? tensors.Array : null;
+        }
+
+        static IEnumerable<ReadOnlyMemory<byte>> Parts(System.Buffers.ReadOnlySequence<byte> content)
+        {
+            foreach (ReadOnlyMemory<byte> part in content)
+            {
+                yield return part;
+            }
+        }
+
+        Assert.NotNull(TensorsPart(first));
+        Assert.Same(TensorsPart(first), TensorsPart(second));
+    }
+
+    [Fact]
+    public async Task GetModel_AfterNewModelPublished_ReplyIsByteForByteTheFullySerialisedReply()
+    {
+        await Handler.HandleAsync(RoundPaths.GetModel, new GetModelRequest { ProtocolVersion = ProtocolVersion.Current, FlName = FlName }.ToByteArray(), CancellationToken.None);
+        await CompleteIterationAsync(1, 3f);
+        var expected = new GetModelResponse
+        {
+            Retcode = Retcode.Succeed,
+            Iteration = 2,
+            ModelIteration = 1,
+            DownloadCompressType = CompressType.NoCompress,
+        };
+        expected.Tensors.AddRange(TensorCodec.Encode(Models.Filled(3f)));
+
+        ProtocolResponse response = await Handler.HandleAsync(
+            RoundPaths.GetModel,
+            new GetModelRequest { ProtocolVersion = ProtocolVersion.Current, FlName = FlName, Iteration = 0 }.ToByteArray(),
+            CancellationToken.None);
+
+        GetModelResponse parsed = GetModelResponse.Parser.ParseFrom(response.Content);
+        expected.Reason = "A client receives the model of iteration 1.";
+        expected.NextReqTimeMs = parsed.NextReqTimeMs;
+        Assert.Equal(expected, parsed);
+        Assert.Equal(expected.ToByteArray(), response.Body.ToArray());
     }
 
     [Fact]
