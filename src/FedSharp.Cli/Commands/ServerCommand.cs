@@ -19,7 +19,7 @@ internal static class ServerCommand
     public static Command Create()
     {
         var config = new Option<FileInfo>("--config") { Description = "YAML configuration (MindSpore's keys; see docs/configuration.md)", Required = true };
-        var set = new Option<string[]>("--set") { Description = "Override a key, e.g. --set round.start_fl_job_threshold=10 (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var set = new Option<string[]>("--set") { Description = "Override a key, e.g. --set round.start_fl_job_threshold=10 (repeatable)" };
         var http = new Option<string[]>("--http") { Description = "host:port to listen on (repeatable; default fedsharp.http_listen_address; port 0 picks a free port)" };
         var h2c = new Option<string[]>("--h2c") { Description = "host:port of an extra cleartext HTTP/2-only endpoint, for load tools such as h2load (repeatable)" };
         var cert = new Option<string?>("--cert") { Description = $"TLS certificate: a .pfx/.p12 (password in ${CertificatePasswordVariable}) or a PEM file with --cert-key; enables HTTPS with HTTP/1.1 and HTTP/2" };

@@ -3,6 +3,9 @@ namespace FedSharp.Learning.Data.Sampling;
 /// <summary>Draws probability vectors from the Dirichlet distribution by normalising independent Gamma draws.</summary>
 public static class DirichletDistribution
 {
+    /// <summary>The smallest concentration accepted: log(U)/β stays finite down to about 2e-307.</summary>
+    public const double MinimumConcentration = 1e-300;
+
     /// <summary>
     /// Draws p ~ Dir(<paramref name="concentration"/> · 1) into <paramref name="destination"/>; the entries are
     /// non-negative and sum to 1.
@@ -18,25 +21,32 @@ public static class DirichletDistribution
             throw new ArgumentException("A Dirichlet draw needs a destination of length ≥ 1.", nameof(destination));
         }
 
-        while (true)
+        if (!(concentration >= MinimumConcentration) || double.IsInfinity(concentration))
         {
-            double sum = 0;
-            for (int i = 0; i < destination.Length; i++)
-            {
-                destination[i] = GammaDistribution.Sample(random, concentration);
-                sum += destination[i];
-            }
+            throw new ArgumentOutOfRangeException(
+                nameof(concentration), concentration, $"The Dirichlet concentration β must be finite and at least {MinimumConcentration:R}; smaller values overflow even in log space (β = 1e-3 already gives one-hot vectors).");
+        }
 
-            // With a tiny β every Gamma draw can underflow to zero; such a draw has no direction, so draw again.
-            if (sum > 0)
-            {
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] /= sum;
-                }
+        // Normalise in log space: subtracting the largest logarithm makes that entry exactly 1, so the sum is at least
+        // 1 for any β. (Normalising the Gamma values themselves divides by zero once they all underflow, which tiny
+        // β makes near-certain.)
+        double largest = double.NegativeInfinity;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = GammaDistribution.SampleLog(random, concentration);
+            largest = Math.Max(largest, destination[i]);
+        }
 
-                return;
-            }
+        double sum = 0;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = Math.Exp(destination[i] - largest);
+            sum += destination[i];
+        }
+
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] /= sum;
         }
     }
 }

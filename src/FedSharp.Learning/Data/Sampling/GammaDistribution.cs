@@ -27,6 +27,30 @@ public static class GammaDistribution
         return SampleAtLeastOne(random, shape);
     }
 
+    /// <summary>
+    /// Draws the natural logarithm of one Gamma(<paramref name="shape"/>, 1) value. For tiny shapes the value itself
+    /// underflows to 0 (below β ≈ 1e-4 almost always), its logarithm does not: Dirichlet draws normalise in log space.
+    /// Consumes the same random numbers as <see cref="Sample"/>.
+    /// </summary>
+    /// <param name="random">The seeded source of randomness.</param>
+    /// <param name="shape">The shape α, &gt; 0.</param>
+    public static double SampleLog(Random random, double shape)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (!(shape > 0) || double.IsInfinity(shape))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape), shape, "The Gamma shape must be a finite number > 0.");
+        }
+
+        if (shape < 1.0)
+        {
+            double boosted = SampleAtLeastOne(random, shape + 1.0);
+            return Math.Log(boosted) + Math.Log(1.0 - random.NextDouble()) / shape;
+        }
+
+        return Math.Log(SampleAtLeastOne(random, shape));
+    }
+
     private static double SampleAtLeastOne(Random random, double shape)
     {
         double d = shape - 1.0 / 3.0;

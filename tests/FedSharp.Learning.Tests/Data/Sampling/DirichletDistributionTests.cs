@@ -56,4 +56,32 @@ public sealed class DirichletDistributionTests
         Assert.True(smallBetaMax / 2000 > 0.6, $"β = 0.1 average largest share {smallBetaMax / 2000:F3}");
         Assert.True(largeBetaMax / 2000 < 0.2, $"β = 10 average largest share {largeBetaMax / 2000:F3}");
     }
+
+    [Theory]
+    [InlineData(1e-5)]
+    [InlineData(1e-20)]
+    [InlineData(1e-300)]
+    public void Sample_TinyBeta_ReturnsAOneHotLikeVectorInsteadOfLoopingForever(double beta)
+    {
+        // Regression: every Gamma draw underflowed to 0 for tiny β and the sampler redrew forever.
+        var random = new Random(3);
+        var p = new double[10];
+
+        for (int draw = 0; draw < 100; draw++)
+        {
+            DirichletDistribution.Sample(random, beta, p);
+
+            Assert.All(p, v => Assert.True(v >= 0 && double.IsFinite(v)));
+            Assert.Equal(1.0, p.Sum(), 12);
+            Assert.Equal(1.0, p.Max(), 6);
+        }
+    }
+
+    [Fact]
+    public void Sample_BetaBelowTheMinimum_ThrowsNamingTheLimit()
+    {
+        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => DirichletDistribution.Sample(new Random(0), 1e-310, new double[3]));
+
+        Assert.Contains("at least 1E-300", exception.Message, StringComparison.Ordinal);
+    }
 }
