@@ -116,7 +116,7 @@ public static class IdxFile
         }
 
         int count = BinaryPrimitives.ReadInt32BigEndian(header[4..]);
-        if (count < 0)
+        if (count < 0 || count > Array.MaxLength)
         {
             throw new DatasetFormatException(
                 $"'{path}' declares {count} labels, which is not a valid IDX label header; the file is corrupted, download it again.",
@@ -219,6 +219,19 @@ public static class IdxFile
 
     private static byte[] ReadBody(Stream stream, string path, int length, string declared)
     {
+        // A corrupt header can declare gigabytes; refuse before allocating when the file cannot hold that many bytes.
+        // Deflate expands at most 1032:1, which bounds a gzip file's content by its compressed size.
+        long capacity = stream is GZipStream gzip
+            ? gzip.BaseStream.Length * 1032
+            : stream.Length - stream.Position;
+        if (length > capacity)
+        {
+            throw new DatasetFormatException(
+                $"'{path}' is truncated: its header declares {declared} ({length} bytes) but the file can hold at most {capacity} bytes; download the file again.",
+                path,
+                null);
+        }
+
         byte[] body = GC.AllocateUninitializedArray<byte>(length);
         int read = ReadFully(stream, path, body);
         if (read < length)

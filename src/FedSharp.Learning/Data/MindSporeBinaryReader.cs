@@ -123,7 +123,7 @@ public static class MindSporeBinaryReader
         {
             return File.ReadAllBytes(path);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new DatasetFormatException($"The MindSpore client file '{path}' could not be read ({ex.Message}); check its permissions.", path, ex);
         }

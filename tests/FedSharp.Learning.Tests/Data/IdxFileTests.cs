@@ -127,6 +127,27 @@ public sealed class IdxFileTests : IDisposable
         Assert.Contains("3 images of 28×28", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Load_HeaderDeclaringGigabytes_ThrowsTruncatedBeforeAllocating(bool gzip)
+    {
+        // Regression: a 16-byte file declaring 2 GB of pixels was answered with a 2 GB allocation.
+        byte[] header = IdxFileBuilder.Images(1, 28, 28, IdxFileBuilder.Pixel)[..16];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), 2_000_000);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 32);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 32);
+        string images = Write("huge-images", header, gzip);
+        string labels = Write("huge-labels", IdxFileBuilder.Labels([0]), gzip);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        DatasetFormatException error = Assert.Throws<DatasetFormatException>(() => IdxFile.Load(images, labels));
+
+        Assert.Contains(images, error.Message, StringComparison.Ordinal);
+        Assert.Contains("can hold at most", error.Message, StringComparison.Ordinal);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 10_000_000, "the reader allocated the declared size before reading");
+    }
+
     [Fact]
     public void Load_TruncatedHeader_ThrowsTruncated()
     {
