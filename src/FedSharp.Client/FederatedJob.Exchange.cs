@@ -201,20 +201,27 @@ public sealed partial class FederatedJob
             return fallback;
         }
 
-        TimeSpan delay = serverTimeMs > 0
-            ? TimeSpan.FromMilliseconds(nextRequestTimeMs - serverTimeMs)
-            : DateTimeOffset.FromUnixTimeMilliseconds(nextRequestTimeMs) - _time.GetUtcNow();
-        if (delay <= TimeSpan.Zero)
+        // Compared in milliseconds before any conversion: the server's numbers are untrusted, and a value past year 9999
+        // or beyond TimeSpan's range must mean "wait the longest allowed", not an exception.
+        long nowMs = serverTimeMs > 0 ? serverTimeMs : _time.GetUtcNow().ToUnixTimeMilliseconds();
+        long delayMs = nextRequestTimeMs - nowMs;
+        if (delayMs <= 0)
         {
             return fallback;
         }
 
-        return delay > _options.MaxSingleWait ? _options.MaxSingleWait : delay;
+        return delayMs >= _options.MaxSingleWait.TotalMilliseconds ? _options.MaxSingleWait : TimeSpan.FromMilliseconds(delayMs);
     }
 
     // Waits to an absolute time, so that a clock moved while the timer was being armed never stretches the wait.
     private async Task<bool> WaitAsync(TimeSpan delay, RunContext run, CancellationToken cancellationToken)
     {
+        // Every wait obeys MaxSingleWait, whatever asked for it (a server's Retry-After, a configured interval).
+        if (delay > _options.MaxSingleWait)
+        {
+            delay = _options.MaxSingleWait;
+        }
+
         DateTimeOffset until = _time.GetUtcNow() + delay;
         if (run.Until is { } deadline && until > deadline)
         {

@@ -57,6 +57,55 @@ public sealed class FederatedJobScriptedTests
     }
 
     [Fact]
+    public async Task RunAsync_ServerAsksForAbsurdWaits_WaitsAtMostMaxSingleWaitAndNeverThrows()
+    {
+        // Regression: a Retry-After of 100 days was not capped, and a next_req_time past year 9999 threw while being
+        // converted; a server's numbers must never crash the client.
+        var time = new ManualTimeProvider();
+        var startSentAt = new List<DateTimeOffset>();
+        var transport = new InProcessTransport((round, _, _) =>
+        {
+            if (round == RoundPaths.StartFLJob)
+            {
+                startSentAt.Add(time.GetUtcNow());
+            }
+
+            TransportResponse response = (round, startSentAt.Count) switch
+            {
+                (RoundPaths.StartFLJob, 1) => new TransportResponse(503, "The cluster is in safe mode."u8.ToArray(), TimeSpan.FromDays(100)),
+                (RoundPaths.StartFLJob, 2) => Reply(new StartFLJobResponse
+                {
+                    Retcode = Retcode.OutOfTime,
+                    Reason = "The startFLJob threshold is reached.",
+                    Iteration = 4,
+                    NextReqTimeMs = long.MaxValue - 1,
+                }),
+                (RoundPaths.StartFLJob, _) => Reply(new StartFLJobResponse { Retcode = Retcode.RequestError, Reason = "The instance finished after iteration 4 of 4.", Iteration = 4 }),
+                (RoundPaths.GetResult, _) => Reply(new GetResultResponse { Retcode = Retcode.Succeed, Iteration = 4, Outcome = IterationOutcome.Valid }),
+                _ => throw new InvalidOperationException($"unexpected round {round}"),
+            };
+            return Task.FromResult(response);
+        });
+        var options = new FederatedJobOptions { FlName = "job", ClientId = "patient", DownloadFinalModel = false, MaxSingleWait = TimeSpan.FromSeconds(5) };
+        var job = new FederatedJob(options, transport, Trainer(), time);
+
+        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
+        for (int i = 0; i < 2000 && !run.IsCompleted; i++)
+        {
+            await Task.WhenAny(run, Task.Delay(2));
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        FederatedJobResult result = await run;
+        Assert.Equal(FederatedJobStopReason.InstanceFinished, result.StopReason);
+        Assert.Equal(3, startSentAt.Count);
+        Assert.InRange(startSentAt[1] - startSentAt[0], TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6));
+        Assert.InRange(startSentAt[2] - startSentAt[1], TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6));
+    }
+
+    private static TransportResponse Reply(IMessage message) => new(200, message.ToByteArray(), null);
+
+    [Fact]
     public async Task RunAsync_CalledWhileRunning_Throws()
     {
         var time = new ManualTimeProvider();
