@@ -87,8 +87,21 @@ public sealed partial class DeviceProtocolHandler
         try
         {
             // updateModel is the hot path: its tensors are read in place instead of copied out of the body first.
-            request = (round == RoundPaths.UpdateModel ? UpdateModelReader.TryParse(body) : null)
-                ?? messages.RequestParser.ParseFrom(body.Span);
+            UpdateModelRequest? update = null;
+            if (round == RoundPaths.UpdateModel)
+            {
+                update = UpdateModelReader.TryParse(body, _layout.Count, out bool tooManyTensors);
+                if (tooManyTensors)
+                {
+                    return Protobuf(new UpdateModelResponse
+                    {
+                        Retcode = Retcode.RequestError,
+                        Reason = $"updateModel carries more than {_layout.Count} tensors, the model's count; send each of the model's tensors exactly once.",
+                    });
+                }
+            }
+
+            request = update ?? messages.RequestParser.ParseFrom(body.Span);
         }
         catch (InvalidProtocolBufferException ex)
         {

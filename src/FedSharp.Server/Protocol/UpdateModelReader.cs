@@ -23,8 +23,9 @@ internal static class UpdateModelReader
     private const int LengthDelimitedWireType = 2;
     private const int Fixed32WireType = 5;
 
-    public static UpdateModelRequest? TryParse(ReadOnlyMemory<byte> body)
+    public static UpdateModelRequest? TryParse(ReadOnlyMemory<byte> body, int maxTensors, out bool tooManyTensors)
     {
+        tooManyTensors = false;
         ReadOnlySpan<byte> span = body.Span;
         // Fields other than the tensors are small; they are gathered, in order, and parsed by the generated code.
         byte[] rest = ArrayPool<byte>.Shared.Rent(256);
@@ -45,6 +46,14 @@ internal static class UpdateModelReader
                 if (field == UpdateModelRequest.TensorsFieldNumber && wireType == LengthDelimitedWireType)
                 {
                     tensorRanges.Add(valueStart..position);
+
+                    // A small body can hold millions of empty tensor entries; stop before building any of them.
+                    if (tensorRanges.Count > maxTensors)
+                    {
+                        tooManyTensors = true;
+                        return null;
+                    }
+
                     continue;
                 }
 

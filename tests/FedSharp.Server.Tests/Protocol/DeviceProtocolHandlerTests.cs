@@ -292,6 +292,31 @@ public sealed class DeviceProtocolHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateModel_MillionsOfEmptyTensorEntries_RequestErrorWithoutBuildingThem()
+    {
+        // Regression: 2 bytes per empty entry let a few MB of body become millions of TensorData objects (gigabytes
+        // for a 100 MB body) before anything compared them with the model.
+        await StartAsync(StartRequest("c1", 10));
+        byte[] header = UpdateRequest("c1", 1, Models.Filled(2f)).ToByteArray();
+        byte[] body = new byte[header.Length + 2 * 1_000_000];
+        header.CopyTo(body, 0);
+        for (int i = header.Length; i < body.Length; i += 2)
+        {
+            body[i] = 0x2A; // field 5 (tensors), length-delimited
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ProtocolResponse response = await Handler.HandleAsync(RoundPaths.UpdateModel, body, CancellationToken.None);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        UpdateModelResponse reply = UpdateModelResponse.Parser.ParseFrom(response.Body.Span);
+        Assert.Equal(Retcode.RequestError, reply.Retcode);
+        Assert.Contains("more than 2 tensors", reply.Reason, StringComparison.Ordinal);
+        Assert.True(allocated < 1_000_000, $"the handler allocated {allocated} bytes for a refused request");
+        Assert.Equal(Retcode.Succeed, (await UpdateAsync(UpdateRequest("c1", 1, Models.Filled(2f)))).Retcode);
+    }
+
+    [Fact]
     public async Task UpdateModel_NaNValue_RequestErrorAndUpdateNotCounted()
     {
         await StartAsync(StartRequest("c1", 10));

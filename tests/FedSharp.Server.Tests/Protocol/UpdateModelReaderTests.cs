@@ -33,7 +33,7 @@ public sealed class UpdateModelReaderTests
     {
         byte[] body = FullRequest().ToByteArray();
 
-        UpdateModelRequest? parsed = UpdateModelReader.TryParse(body);
+        UpdateModelRequest? parsed = UpdateModelReader.TryParse(body, int.MaxValue, out _);
 
         Assert.Equal(UpdateModelRequest.Parser.ParseFrom(body), parsed);
     }
@@ -57,7 +57,7 @@ public sealed class UpdateModelReaderTests
         output.Flush();
         byte[] body = stream.ToArray();
 
-        UpdateModelRequest? parsed = UpdateModelReader.TryParse(body);
+        UpdateModelRequest? parsed = UpdateModelReader.TryParse(body, int.MaxValue, out _);
 
         UpdateModelRequest expected = UpdateModelRequest.Parser.ParseFrom(body);
         Assert.NotNull(parsed);
@@ -73,7 +73,7 @@ public sealed class UpdateModelReaderTests
     {
         byte[] body = FullRequest().ToByteArray();
 
-        UpdateModelRequest parsed = UpdateModelReader.TryParse(body)!;
+        UpdateModelRequest parsed = UpdateModelReader.TryParse(body, int.MaxValue, out _)!;
         int offset = body.AsSpan().IndexOf(parsed.Tensors[1].Data.Span);
         body[offset] ^= 0xFF;
 
@@ -92,7 +92,7 @@ public sealed class UpdateModelReaderTests
             UpdateModelRequest? read;
             try
             {
-                read = UpdateModelReader.TryParse(truncated);
+                read = UpdateModelReader.TryParse(truncated, int.MaxValue, out _);
             }
             catch (InvalidProtocolBufferException)
             {
