@@ -38,7 +38,7 @@ internal static class CommandRunner
     // Bad arguments, unreadable or corrupt files and bad configuration are the user's to fix: the message says how.
     private static bool IsUserFault(Exception ex) =>
         ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
-            or UnauthorizedAccessException or FormatException
+            or UnauthorizedAccessException or FormatException or NotSupportedException
             or DatasetNotFoundException or DatasetFormatException or ConfigurationException
             or FederatedJobException or FederationTransportException;
 

@@ -90,7 +90,7 @@ public sealed partial class FederatedHost
             http.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        if (response.StatusCode != StatusCodes.Status200OK)
+        if (response.StatusCode != StatusCodes.Status200OK && logger.IsEnabled(LogLevel.Debug))
         {
             HostLog.RequestRefused(logger, request.Method, request.Path, response.StatusCode, Encoding.UTF8.GetString(response.Body.Span));
         }

@@ -93,9 +93,9 @@ public sealed class FederatedHostOptions
             }
         }
 
-        if (MaxRequestBodyBytes < 1)
+        if (MaxRequestBodyBytes < 1 || MaxRequestBodyBytes > Array.MaxLength)
         {
-            problems.Add($"{nameof(MaxRequestBodyBytes)} is {MaxRequestBodyBytes}; it must be at least 1.");
+            problems.Add($"{nameof(MaxRequestBodyBytes)} is {MaxRequestBodyBytes}; it must be in [1, {Array.MaxLength}] (a body is read into one buffer).");
         }
 
         if (MaxConcurrentConnections is < 1)

@@ -27,7 +27,9 @@ internal sealed class RequestBody : IDisposable
     /// <param name="cancellationToken">The request's abort token.</param>
     public static async Task<RequestBody> ReadAsync(PipeReader reader, long? contentLength, CancellationToken cancellationToken)
     {
-        int initial = contentLength is { } declared && declared > 0 && declared <= Array.MaxLength ? (int)declared : UnknownLengthStart;
+        // A declared length sizes the first buffer only up to 1 MiB: a client that declares 100 MB and then trickles
+        // must not hold 128 MiB of pool memory per connection. Larger bodies grow by doubling as bytes really arrive.
+        int initial = contentLength is { } declared && declared > 0 ? (int)Math.Min(declared, 1 << 20) : UnknownLengthStart;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(initial);
         int written = 0;
         try

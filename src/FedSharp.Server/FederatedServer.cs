@@ -100,5 +100,11 @@ public sealed class FederatedServer : IAsyncDisposable
             throw new NotSupportedException(
                 $"Job '{configuration.FlName}' sets compression.upload_compress_type to {configuration.Compression.UploadCompressType}, which this server does not decode yet; use NO_COMPRESS.");
         }
+
+        if (configuration.Compression.DownloadCompressType != CompressType.NoCompress)
+        {
+            throw new NotSupportedException(
+                $"Job '{configuration.FlName}' sets compression.download_compress_type to {configuration.Compression.DownloadCompressType}, which this server does not encode yet; use NO_COMPRESS.");
+        }
     }
 }

@@ -114,6 +114,18 @@ public sealed class FederatedServerTests : IDisposable
         Assert.Contains("encrypt.encrypt_train_type", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StartAsync_QuantisedDownloads_ThrowsNamingTheSettingInsteadOfIgnoringIt()
+    {
+        JobConfiguration configuration = Configuration();
+        configuration.Compression.DownloadCompressType = CompressType.Quant;
+
+        NotSupportedException error = await Assert.ThrowsAsync<NotSupportedException>(
+            () => FederatedServer.StartAsync(configuration, Models.Filled(1f), _time, CancellationToken.None));
+
+        Assert.Contains("compression.download_compress_type", error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<StartFLJobResponse> StartFlJobAsync(DeviceProtocolHandler handler, string id)
     {
         var request = new StartFLJobRequest { ProtocolVersion = 1, FlName = FlName, FlId = id, DataSize = 5 };

@@ -173,7 +173,7 @@ internal static class ConfigurationSchema
         new TextKey(
             "fedsharp.http_listen_address", c => c.FedSharp.HttpListenAddress, (c, v) => c.FedSharp.HttpListenAddress = v,
             isValid: IsEndpoint, expectation: "host:port with a port in [1, 65535]"),
-        new IntegerKey("fedsharp.max_request_body_bytes", 1024, int.MaxValue, c => c.FedSharp.MaxRequestBodyBytes, (c, v) => c.FedSharp.MaxRequestBodyBytes = v, unit: "(bytes)"),
+        new IntegerKey("fedsharp.max_request_body_bytes", 1024, Array.MaxLength, c => c.FedSharp.MaxRequestBodyBytes, (c, v) => c.FedSharp.MaxRequestBodyBytes = v, unit: "(bytes)"),
         new ChoiceKey<ClientSamplingMode>(
             "fedsharp.client_sampling",
             [("first_come", ClientSamplingMode.FirstCome), ("random", ClientSamplingMode.Random)],
