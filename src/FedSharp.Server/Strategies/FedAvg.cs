@@ -32,21 +32,19 @@ public sealed class FedAvg : IStrategy
             return TrainingAggregation.Failure($"the sum of iteration {aggregate.Iteration} has layout [{string.Join(", ", aggregate.WeightedSum.Tensors)}] but the global model has [{string.Join(", ", globalModel.Parameters.Tensors)}].");
         }
 
+        // The aggregate is a snapshot the store handed over (IterationAggregate), so the mean is divided in place
+        // rather than into a second model-sized buffer.
         float totalWeight = aggregate.TotalWeight;
-        var tensors = new List<ParameterTensor>(aggregate.WeightedSum.Count);
         foreach (ParameterTensor sum in aggregate.WeightedSum.Tensors)
         {
-            float[] mean = new float[sum.Length];
-            WeightedAverage.Divide(sum.Values, totalWeight, mean);
-            if (!WeightedAverage.AllFinite(mean))
+            WeightedAverage.Divide(sum.Values, totalWeight, sum.Values);
+            if (!WeightedAverage.AllFinite(sum.Values))
             {
                 return TrainingAggregation.Failure($"tensor '{sum.Name}' of iteration {aggregate.Iteration} averaged to non-finite values; an update or the sum overflowed float32.");
             }
-
-            tensors.Add(new ParameterTensor(sum.Name, sum.Shape.ToArray(), mean));
         }
 
-        return TrainingAggregation.Success(new ModelParameters(tensors));
+        return TrainingAggregation.Success(aggregate.WeightedSum);
     }
 
     /// <inheritdoc />
