@@ -112,7 +112,15 @@ internal static class CheckpointFormat
         }
 
         int iteration = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
-        DateTimeOffset createdAt = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(bytes[12..]));
+        long createdAtMs = BinaryPrimitives.ReadInt64LittleEndian(bytes[12..]);
+        if (createdAtMs < 0 || createdAtMs > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            // The hash is unkeyed, so a crafted file can reach here; it is reported like any other corruption.
+            fault = $"corrupt: its creation time {createdAtMs} ms is outside the calendar";
+            return null;
+        }
+
+        DateTimeOffset createdAt = DateTimeOffset.FromUnixTimeMilliseconds(createdAtMs);
         int count = BinaryPrimitives.ReadInt32LittleEndian(bytes[28..]);
         var reader = new SpanCursor(body, HeaderLength);
         var tensors = new List<ParameterTensor>(Math.Max(0, Math.Min(count, 4096)));
