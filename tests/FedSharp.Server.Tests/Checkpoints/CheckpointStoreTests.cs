@@ -79,6 +79,25 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public void LoadNewest_CraftedFileWithValidHashAndImpossibleTime_ReportedAndPreviousUsed()
+    {
+        // The hash is unkeyed: a crafted file can carry a matching hash. Regression: its creation time threw from
+        // LoadNewest and stopped the server's start-up instead of falling back.
+        CheckpointStore store = Store();
+        store.Write(1, Models.Filled(1));
+        string newest = store.Write(2, Models.Filled(2));
+        byte[] bytes = File.ReadAllBytes(newest);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(12), long.MaxValue);
+        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes, bytes.Length - 32);
+        File.WriteAllBytes(newest, bytes);
+
+        CheckpointRecovery recovery = store.LoadNewest();
+
+        Assert.Equal(1, recovery.Checkpoint!.Iteration);
+        Assert.Contains("creation time", Assert.Single(recovery.Faults).Fault, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LoadNewest_NewestTruncated_ReportsTruncationAndUsesPrevious()
     {
         CheckpointStore store = Store();
