@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Server load on loopback: one FedSharp server (in-memory store, h2c endpoint) and a bare-Kestrel ceiling that only
-# reads the same updateModel bodies, driven by benchmarks/FedSharp.LoadTool (HTTP/2, a distinct client id per
-# request) and by h2load (fixed bodies, so only the paths a repeated body takes). Bounded and self-stopping.
+# Server load on loopback: one FedSharp server (in-memory store, HTTP/1.1 and h2c endpoints) and a bare-Kestrel ceiling that only
+# reads the same updateModel bodies and answers startFLJob-sized replies, driven by benchmarks/FedSharp.LoadTool
+# (a distinct client id per request: h2c through HttpClient, HTTP/1.1 on raw sockets) and by h2load (fixed bodies, so
+# only the paths a repeated body takes). Every FedSharp figure has its ceiling from the same generator in the same
+# run. Bounded and self-stopping.
 #
 #   bash benchmarks/server-load.sh [--seconds 10] [--connections 4] [--streams 16] [--clients 40000] [--no-h2load]
 #
@@ -74,12 +76,16 @@ dotnet "$fedsharp" server --config "$work/job.yaml" --http 127.0.0.1:0 --h2c 127
 pids+=($!)
 dotnet "$loadtool" ceiling --port 0 --seconds 600 >"$work/ceiling.jsonl" 2>"$work/ceiling.err" &
 pids+=($!)
-server="$(wait_url "$work/server.jsonl" 2)"   # the listening line lists the HTTP/1.1 URL, then the h2c URL
-ceiling="$(wait_url "$work/ceiling.jsonl" 1)"
-echo "server h2c $server, ceiling $ceiling; ${seconds} s per measurement, $connections connections x $streams streams" >&2
+server_h1="$(wait_url "$work/server.jsonl" 1)"  # the listening line lists the HTTP/1.1 URL, then the h2c URL
+server="$(wait_url "$work/server.jsonl" 2)"
+ceiling="$(wait_url "$work/ceiling.jsonl" 1)"    # the ceiling's h2c URL, then its HTTP/1.1 one
+ceiling_h1="$(wait_url "$work/ceiling.jsonl" 2)"
+echo "server h2c $server, HTTP/1.1 $server_h1; ceiling h2c $ceiling, HTTP/1.1 $ceiling_h1" >&2
+echo "${seconds} s per measurement; h2c: $connections connections x $streams streams; HTTP/1.1: $((connections * 2)) connections" >&2
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-common=(--server "$server" --fl-name server-load --connections "$connections" --streams "$streams" --seconds "$seconds" --warmup 2)
+h2c=(--fl-name server-load --connections "$connections" --streams "$streams" --seconds "$seconds" --warmup 2)
+h1=(--fl-name server-load --protocol http1 --connections "$((connections * 2))" --seconds "$seconds" --warmup 2)
 declare -A rate
 measure() { # name, then load tool arguments
   local name="$1"; shift
@@ -88,9 +94,14 @@ measure() { # name, then load tool arguments
   echo "$line"
   rate[$name]="$(sed -nE 's/.*"req_per_s":([0-9]+).*/\1/p' <<<"$line")"
 }
-measure start "${common[@]}" --round startFLJob
-measure update "${common[@]}" --round updateModel --clients "$clients"
-measure ceiling "${common[@]}" --round updateModel --clients "$clients" --ceiling "$ceiling"
+measure start_h2c --server "$server" "${h2c[@]}" --round startFLJob
+measure start_ceiling_h2c --server "$server" "${h2c[@]}" --round startFLJob --ceiling "$ceiling"
+measure start_h1 --server "$server_h1" "${h1[@]}" --round startFLJob
+measure start_ceiling_h1 --server "$server_h1" "${h1[@]}" --round startFLJob --ceiling "$ceiling_h1"
+measure update_h2c --server "$server" "${h2c[@]}" --round updateModel --clients "$clients"
+measure update_ceiling_h2c --server "$server" "${h2c[@]}" --round updateModel --clients "$clients" --ceiling "$ceiling"
+measure update_h1 --server "$server_h1" "${h1[@]}" --round updateModel --clients "$clients"
+measure update_ceiling_h1 --server "$server_h1" "${h1[@]}" --round updateModel --clients "$clients" --ceiling "$ceiling_h1"
 
 if [ "$use_h2load" = 1 ]; then
   dotnet "$loadtool" bodies --server "$server" --fl-name server-load --out "$work" 2>/dev/null
@@ -110,17 +121,14 @@ fi
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo
-echo "| measurement | req/s |"
-echo "|---|---|"
-echo "| startFLJob, accepted, distinct fl_id (load tool) | ${rate[start]} |"
-echo "| updateModel, accepted, distinct joined clients (load tool) | ${rate[update]} |"
-echo "| ceiling: bare Kestrel reading the same bodies (load tool) | ${rate[ceiling]} |"
+echo "| measurement | FedSharp req/s | bare-Kestrel ceiling req/s | share |"
+echo "|---|---|---|---|"
+row() { awk -v n="$1" -v u="$2" -v c="$3" 'BEGIN { printf "| %s | %s | %s | %s |\n", n, u, c, (c > 0 ? sprintf("%.0f%%", 100 * u / c) : "-") }'; }
+row "startFLJob, accepted with the model, distinct fl_id (h2c)" "${rate[start_h2c]}" "${rate[start_ceiling_h2c]}"
+row "startFLJob, accepted with the model, distinct fl_id (HTTP/1.1)" "${rate[start_h1]}" "${rate[start_ceiling_h1]}"
+row "updateModel, accepted, distinct joined clients (h2c)" "${rate[update_h2c]}" "${rate[update_ceiling_h2c]}"
+row "updateModel, accepted, distinct joined clients (HTTP/1.1)" "${rate[update_h1]}" "${rate[update_ceiling_h1]}"
 if [ "$use_h2load" = 1 ]; then
-  echo "| ceiling (h2load) | ${rate[h2load_ceiling]} |"
-  echo "| updateModel, one repeated body: decoded then refused (h2load) | ${rate[h2load_update_repeat]} |"
-  echo "| startFLJob, one repeated fl_id: refused without model (h2load) | ${rate[h2load_start_repeat]} |"
-fi
-awk -v u="${rate[update]}" -v c="${rate[ceiling]}" 'BEGIN { if (c > 0) printf "updateModel / ceiling (load tool): %.0f%%\n", 100 * u / c }'
-if [ "$use_h2load" = 1 ]; then
-  awk -v u="${rate[h2load_update_repeat]}" -v c="${rate[h2load_ceiling]}" 'BEGIN { if (c > 0) printf "updateModel repeated / ceiling (h2load): %.0f%%\n", 100 * u / c }'
+  row "updateModel, one repeated body: decoded then refused (h2load, h2c)" "${rate[h2load_update_repeat]}" "${rate[h2load_ceiling]}"
+  row "startFLJob, one repeated fl_id: refused without the model (h2load, h2c)" "${rate[h2load_start_repeat]}" "-"
 fi

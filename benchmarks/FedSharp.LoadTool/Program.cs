@@ -9,7 +9,8 @@ namespace FedSharp.LoadTool;
 /// <c>ceiling --port P --seconds N</c> serves the bare-Kestrel ceiling;
 /// <c>bodies --server URL --fl-name F --out DIR</c> writes fixed request bodies for h2load;
 /// <c>load --server URL --fl-name F --round startFLJob|updateModel [--ceiling URL] [--connections C] [--streams S]
-/// [--seconds D] [--warmup W] [--clients N]</c> measures one round with a distinct client id per request.
+/// [--seconds D] [--warmup W] [--clients N] [--protocol h2c|http1]</c> measures one round with a distinct client id per
+/// request, over h2c (HttpClient, C connections × S streams) or HTTP/1.1 (raw sockets, C connections, S ignored).
 /// </summary>
 internal static class Program
 {
@@ -44,7 +45,13 @@ internal static class Program
                     GetInt("streams", 16),
                     TimeSpan.FromSeconds(GetInt("seconds", 10)),
                     TimeSpan.FromSeconds(GetInt("warmup", 2)),
-                    GetInt("clients", 40_000));
+                    GetInt("clients", 40_000),
+                    Get("protocol", "h2c") switch
+                    {
+                        "h2c" => false,
+                        "http1" => true,
+                        string other => throw new ArgumentException($"--protocol is '{other}'; use h2c or http1."),
+                    });
             default:
                 Console.Error.WriteLine($"unknown command '{args[0]}'; use ceiling, bodies or load");
                 return 2;
@@ -79,14 +86,26 @@ internal static class Program
         }
 
         Console.Error.WriteLine($"model of iteration {reply.Iteration}: {reply.Tensors.Count} tensors, {reply.Tensors.Sum(t => t.Data.Length) / sizeof(float)} parameters, startFLJob reply {reply.CalculateSize()} bytes");
-        return new RoundBodies(flName, reply.Iteration, reply.Tensors);
+        return new RoundBodies(flName, reply.Iteration, reply.Tensors, reply.CalculateSize());
     }
 
-    private static HttpClient Http2Client() => new(new SocketsHttpHandler { InitialHttp2StreamWindowSize = 16 * 1024 * 1024, UseProxy = false })
+    private static HttpClient Http2Client(bool http1 = false) => new(new SocketsHttpHandler { InitialHttp2StreamWindowSize = 16 * 1024 * 1024, UseProxy = false })
     {
-        DefaultRequestVersion = HttpVersion.Version20,
+        DefaultRequestVersion = http1 ? HttpVersion.Version11 : HttpVersion.Version20,
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
     };
+
+    /// <summary>One measured run at <paramref name="url"/> over the chosen protocol.</summary>
+    private static async Task<LoadResult> RunLoadAsync(bool http1, Uri url, int connections, int streams, TimeSpan warmUp, TimeSpan duration, Func<(byte[] Head, ReadOnlyMemory<byte> Tail)?> nextBody, Func<ReadOnlyMemory<byte>, bool> isSuccess)
+    {
+        if (http1)
+        {
+            return await new Http1LoadGenerator(url, connections).RunAsync(warmUp, duration, nextBody, isSuccess);
+        }
+
+        using var generator = new LoadGenerator(url, connections);
+        return await generator.RunAsync(streams, warmUp, duration, nextBody, isSuccess);
+    }
 
     private static async Task<int> WriteBodiesAsync(Uri server, string flName, string directory)
     {
@@ -99,20 +118,32 @@ internal static class Program
         return 0;
     }
 
-    private static async Task<int> LoadAsync(Uri server, string flName, string round, Uri? ceiling, int connections, int streams, TimeSpan duration, TimeSpan warmUp, int clients)
+    private static async Task<int> LoadAsync(Uri server, string flName, string round, Uri? ceiling, int connections, int streams, TimeSpan duration, TimeSpan warmUp, int clients, bool http1)
     {
         string run = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         long next = -1;
         if (round == RoundPaths.StartFLJob)
         {
-            using var generator = new LoadGenerator(new Uri(server, RoundPaths.StartFLJob), connections);
-            LoadResult result = await generator.RunAsync(
+            Uri startTarget = new(server, RoundPaths.StartFLJob);
+            if (ceiling is not null)
+            {
+                // The ceiling answers every request with a body as large as the server's accepted reply.
+                using HttpClient probe = Http2Client(http1);
+                RoundBodies model = await ProbeAsync(probe, server, flName, $"s{run}-probe");
+                startTarget = new Uri(ceiling, $"reply/{model.StartFlJobReplyBytes}/{RoundPaths.StartFLJob}");
+            }
+
+            LoadResult result = await RunLoadAsync(
+                http1,
+                startTarget,
+                connections,
                 streams,
                 warmUp,
                 duration,
                 () => (RoundBodies.StartFlJob(flName, $"s{run}-{Interlocked.Increment(ref next)}"), ReadOnlyMemory<byte>.Empty),
                 IsSucceed);
-            Console.WriteLine(result.ToJson("startFLJob, distinct fl_id per request"));
+            string name = ceiling is null ? "startFLJob, distinct fl_id per request" : "ceiling: bare Kestrel answering with a startFLJob-sized body";
+            Console.WriteLine(result.ToJson($"{name} ({(http1 ? "HTTP/1.1" : "h2c")})"));
             return 0;
         }
 
@@ -122,7 +153,7 @@ internal static class Program
         }
 
         RoundBodies bodies;
-        using (HttpClient probe = Http2Client())
+        using (HttpClient probe = Http2Client(http1))
         {
             bodies = await ProbeAsync(probe, server, flName, $"u{run}-probe");
         }
@@ -133,8 +164,10 @@ internal static class Program
             // Each client updates once per iteration, so every updateModel needs its own client that has joined.
             ids = new string[clients];
             long joined = -1;
-            using var registrar = new LoadGenerator(new Uri(server, RoundPaths.StartFLJob), connections);
-            LoadResult registration = await registrar.RunAsync(
+            LoadResult registration = await RunLoadAsync(
+                http1,
+                new Uri(server, RoundPaths.StartFLJob),
+                connections,
                 streams,
                 TimeSpan.Zero,
                 TimeSpan.FromMinutes(5),
@@ -159,8 +192,10 @@ internal static class Program
 
         long taken = -1;
         Uri target = ceiling ?? new Uri(server, RoundPaths.UpdateModel);
-        using var generator2 = new LoadGenerator(target, connections);
-        LoadResult updates = await generator2.RunAsync(
+        LoadResult updates = await RunLoadAsync(
+            http1,
+            target,
+            connections,
             streams,
             warmUp,
             duration,
@@ -170,7 +205,8 @@ internal static class Program
                 return i < ids.Length ? bodies.UpdateModel(ids[i]) : null;
             },
             ceiling is null ? IsSucceed : static _ => true);
-        Console.WriteLine(updates.ToJson(ceiling is null ? "updateModel, one update per joined client" : "ceiling: bare Kestrel reading the updateModel bodies"));
+        string protocol = http1 ? "HTTP/1.1" : "h2c";
+        Console.WriteLine(updates.ToJson(ceiling is null ? $"updateModel, one update per joined client ({protocol})" : $"ceiling: bare Kestrel reading the updateModel bodies ({protocol})"));
         return 0;
     }
 

@@ -13,16 +13,20 @@ internal sealed class RoundBodies
     private readonly string _flName;
     private readonly byte[] _updateTensors;
 
-    public RoundBodies(string flName, int iteration, IEnumerable<TensorData> model)
+    public RoundBodies(string flName, int iteration, IEnumerable<TensorData> model, int startFlJobReplyBytes)
     {
         _flName = flName;
         Iteration = iteration;
+        StartFlJobReplyBytes = startFlJobReplyBytes;
         var tensorsOnly = new UpdateModelRequest();
         tensorsOnly.Tensors.AddRange(model);
         _updateTensors = tensorsOnly.ToByteArray();
     }
 
     public int Iteration { get; }
+
+    /// <summary>The size of the server's accepted startFLJob reply, the body the startFLJob ceiling answers with.</summary>
+    public int StartFlJobReplyBytes { get; }
 
     public static byte[] StartFlJob(string flName, string id) => new StartFLJobRequest
     {
