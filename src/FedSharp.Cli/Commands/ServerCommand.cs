@@ -73,7 +73,9 @@ internal static class ServerCommand
                 await Console.Error.WriteLineAsync($"fedsharp: skipped checkpoint {fault.Path}: {fault.Fault}; the newest readable checkpoint, or else the initial model, is used instead.");
             }
 
-            RoundState final = await FollowAsync(server, asJson, parse.GetValue(exitWhenFinished), token);
+            // A resumed instance keeps the checkpoint's outcome for getResult; this process reports only what it ran.
+            int ranAfter = resumed ?? 0;
+            RoundState final = await FollowAsync(server, asJson, parse.GetValue(exitWhenFinished), ranAfter, token);
             if (parse.GetValue(exitWhenFinished) && final.Status == InstanceStatus.Finished && !token.IsCancellationRequested)
             {
                 // A finished instance still answers getResult and getModel (as MindSpore's does): devices polling for
@@ -88,7 +90,8 @@ internal static class ServerCommand
             }
             if (asJson)
             {
-                JsonLines.Write(Console.Out, new ServerSummary(final.Iteration, final.Outcomes.Count(o => o.Valid), final.Outcomes.Count, final.Status.ToString()));
+                IterationOutcome[] ran = [.. final.Outcomes.Where(o => o.Iteration > ranAfter)];
+                JsonLines.Write(Console.Out, new ServerSummary(final.Iteration, ran.Count(o => o.Valid), ran.Length, final.Status.ToString()));
             }
 
             await host.StopAsync(CancellationToken.None);
@@ -110,13 +113,13 @@ internal static class ServerCommand
     }
 
     // Reports each finished iteration until the instance finishes (with --exit-when-finished) or Ctrl+C.
-    private static async Task<RoundState> FollowAsync(FederatedServer server, bool asJson, bool exitWhenFinished, CancellationToken token)
+    private static async Task<RoundState> FollowAsync(FederatedServer server, bool asJson, bool exitWhenFinished, int ranAfter, CancellationToken token)
     {
         int reported = 0;
         RoundState state = await server.Coordinator.GetStateAsync(CancellationToken.None);
         while (true)
         {
-            foreach (IterationOutcome outcome in state.Outcomes.Skip(reported))
+            foreach (IterationOutcome outcome in state.Outcomes.Skip(reported).Where(o => o.Iteration > ranAfter))
             {
                 if (asJson)
                 {

@@ -104,7 +104,18 @@ public sealed partial class RoundCoordinator : IDisposable
         await _models.TryPublishAsync(model, cancellationToken);
         PublishedModel current = await CurrentModelAsync(cancellationToken);
         _layout = current.Parameters;
-        RoundTransition opened = _machine.Open(current.Iteration + 1, current.Iteration, _time.GetUtcNow());
+        // The checkpoint is the proof that its iteration was valid; keeping that outcome lets a device that took part
+        // in it before the restart ask getResult and carry on instead of stopping.
+        IterationOutcome? restored = recovery.Checkpoint is { } resumed && resumed.Iteration == current.Iteration
+            ? new IterationOutcome(
+                resumed.Iteration,
+                true,
+                $"Iteration {resumed.Iteration} produced the model restored from checkpoint '{Path.GetFileName(resumed.Path)}' when the server restarted.",
+                resumed.CreatedAt,
+                resumed.CreatedAt,
+                0)
+            : null;
+        RoundTransition opened = _machine.Open(current.Iteration + 1, current.Iteration, _time.GetUtcNow(), restored);
         if (!await _rounds.TryCreateAsync(opened.State, cancellationToken))
         {
             RoundState created = await _rounds.GetAsync(cancellationToken)

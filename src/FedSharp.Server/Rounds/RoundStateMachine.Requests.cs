@@ -87,8 +87,16 @@ public sealed partial class RoundStateMachine
             return (state, RoundReply.OutOfTime($"Client '{id}' sent an update for iteration {request.Iteration}, which has ended; the current iteration is {iteration}, start over with the next one.", iteration, NextIterationEstimate(state, now)));
         }
 
-        if (!state.Clients.TryGetValue(id, out ClientRegistration? registration)
-            || registration.Status is ParticipationStatus.Candidate or ParticipationStatus.Selected or ParticipationStatus.NotSelected)
+        if (!state.Clients.TryGetValue(id, out ClientRegistration? registration))
+        {
+            // A server restarted from a checkpoint knows nobody who joined before the crash; while the iteration still
+            // takes participants, the device is told to join it again at once rather than to wait for the next one.
+            return state.Phase == RoundPhase.Selecting
+                ? (state, RoundReply.OutOfTime($"Client '{id}' sent an update for iteration {iteration} without a successful startFLJob in it (or before this server restarted); iteration {iteration} still takes participants, send startFLJob again.", iteration, now + _retryInterval))
+                : (state, RoundReply.OutOfTime($"Client '{id}' sent an update for iteration {iteration} without a successful startFLJob in it; start over with the next iteration.", iteration, NextIterationEstimate(state, now)));
+        }
+
+        if (registration.Status is ParticipationStatus.Candidate or ParticipationStatus.Selected or ParticipationStatus.NotSelected)
         {
             return (state, RoundReply.OutOfTime($"Client '{id}' sent an update for iteration {iteration} without a successful startFLJob in it; start over with the next iteration.", iteration, NextIterationEstimate(state, now)));
         }

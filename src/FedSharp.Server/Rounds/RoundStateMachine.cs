@@ -56,10 +56,22 @@ public sealed partial class RoundStateMachine
     /// <paramref name="modelIteration"/>, or the instance is already finished when <paramref name="iteration"/> is past
     /// <see cref="RoundOptions.FlIterationNum"/> (a resume after the last iteration).
     /// </summary>
-    public RoundTransition Open(int iteration, int modelIteration, DateTimeOffset now)
+    /// <param name="iteration">The iteration to open, from 1.</param>
+    /// <param name="modelIteration">The iteration that produced the current model; 0 for the initial model.</param>
+    /// <param name="now">The clock's time.</param>
+    /// <param name="restored">
+    /// On a resume, how iteration <paramref name="iteration"/> − 1 ended (the checkpoint's iteration), so devices that
+    /// took part in it before the restart can still ask getResult about it; null for a fresh instance.
+    /// </param>
+    public RoundTransition Open(int iteration, int modelIteration, DateTimeOffset now, IterationOutcome? restored = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(iteration, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(modelIteration);
+        if (restored is not null && restored.Iteration != iteration - 1)
+        {
+            throw new ArgumentException($"The restored outcome is of iteration {restored.Iteration}; opening iteration {iteration} keeps only the outcome of iteration {iteration - 1}.", nameof(restored));
+        }
+
         var effects = new List<RoundEffect>();
         var empty = new RoundState
         {
@@ -72,7 +84,7 @@ public sealed partial class RoundStateMachine
             GlobalDeadline = now,
             Clients = ImmutableDictionary.Create<string, ClientRegistration>(StringComparer.Ordinal),
             ModelIteration = modelIteration,
-            Outcomes = [],
+            Outcomes = restored is null ? [] : [restored],
         };
         if (iteration > _iterationCount)
         {

@@ -303,6 +303,25 @@ public sealed class RoundCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task GetResultAsync_OfTheCheckpointIterationAfterRestart_ReportsItValid()
+    {
+        // A device that uploaded in iteration 2 and asks for its result after the server was restarted from the
+        // checkpoint of iteration 2 learns that it was valid, instead of a RequestError that would stop it.
+        CheckpointStore checkpoints = Checkpoints();
+        checkpoints.Write(2, Models.Filled(2));
+        RoundCoordinator restarted = Create(Options(threshold: 1, iterations: 5), checkpoints);
+        await restarted.InitializeAsync(Models.Filled(0), CancellationToken.None);
+
+        RoundReply result = await restarted.GetResultAsync("a", 2, CancellationToken.None);
+        RoundReply older = await restarted.GetResultAsync("a", 1, CancellationToken.None);
+
+        Assert.Equal(RoundRetcode.Succeed, result.Code);
+        Assert.True(result.Outcome!.Valid);
+        Assert.Contains("iteration-2", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(RoundRetcode.RequestError, older.Code);
+    }
+
+    [Fact]
     public async Task InitializeAsync_NewestCheckpointCorrupt_ReportsItAndResumesFromPrevious()
     {
         CheckpointStore checkpoints = Checkpoints();

@@ -74,6 +74,29 @@ public sealed class RoundStateMachineTests
     }
 
     [Fact]
+    public void Open_WithRestoredOutcome_GetResultOfThatIterationSucceeds()
+    {
+        var machine = new RoundStateMachine(Options(iterations: 5));
+        var restored = new IterationOutcome(3, true, "restored from checkpoint", s_t0, s_t0, 0);
+
+        RoundState state = machine.Open(4, 3, s_t0, restored).State;
+        RoundTransition asked = machine.Apply(state, new GetResultRequested("a", 3), s_t0);
+
+        Assert.Equal(RoundRetcode.Succeed, asked.Reply!.Code);
+        Assert.Same(restored, asked.Reply.Outcome);
+    }
+
+    [Fact]
+    public void Open_RestoredOutcomeNotOfThePreviousIteration_Throws()
+    {
+        var machine = new RoundStateMachine(Options(iterations: 5));
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => machine.Open(4, 3, s_t0, new IterationOutcome(2, true, "r", s_t0, s_t0, 0)));
+
+        Assert.Contains("iteration 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Apply_StartFlJobBelowThreshold_AcceptsFirstCome()
     {
         (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
@@ -166,6 +189,23 @@ public sealed class RoundStateMachineTests
         Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
         Assert.Contains("without a successful startFLJob", transition.Reply.Reason, StringComparison.Ordinal);
         Assert.Equal(0, transition.State.UpdatesAccepted);
+        // The iteration still takes participants (as after a restart from a checkpoint): join again after the retry
+        // interval, not after the iteration.
+        Assert.Equal(s_t0 + TimeSpan.FromSeconds(1.5), transition.Reply.NextRequestTime);
+        Assert.Contains("send startFLJob again", transition.Reply.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_UpdateWithoutStartFlJobOnceParticipantsAreFixed_WaitsForTheNextIteration()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        state = JoinAll(machine, state, "a");
+
+        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("stranger", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
+        Assert.Contains("start over with the next iteration", transition.Reply.Reason, StringComparison.Ordinal);
+        Assert.True(transition.Reply.NextRequestTime > s_t0 + TimeSpan.FromSeconds(1.5));
     }
 
     [Fact]
