@@ -6,7 +6,8 @@ namespace FedSharp.Simulation;
 /// <summary>
 /// One virtual client's view of the shared transport. It lets the <see cref="RoundObserver"/> capture each round's
 /// global model before the next round can replace it, counts the client's accepted updates, and in a reproducible
-/// simulation routes uploads through <see cref="UpdateOrdering"/>. Requests and replies pass unchanged.
+/// simulation routes uploads through <see cref="UpdateOrdering"/>. Requests and replies pass unchanged, except that a
+/// getResult answered NOT_READY is asked again as soon as the round is decided (a long poll).
 /// </summary>
 internal sealed class ObservedTransport : IFederationTransport
 {
@@ -31,15 +32,24 @@ internal sealed class ObservedTransport : IFederationTransport
     /// <inheritdoc />
     public async Task<TransportResponse> SendAsync(string round, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        if (round == RoundPaths.GetResult && _ordering is not null)
+        if (round == RoundPaths.GetResult)
         {
             int iteration = GetResultRequest.Parser.ParseFrom(body.Span).Iteration;
-            if (iteration != _lastUploadIteration)
+            if (_ordering is not null && iteration != _lastUploadIteration)
             {
                 await _ordering.NoteResultPollAsync(_clientId, iteration, cancellationToken);
             }
 
-            return await _inner.SendAsync(round, body, cancellationToken);
+            // A long poll, as the simulation can offer it: a round still running answers once the round is decided
+            // (or after one poll interval), so a client does not sit out a whole interval after the last upload.
+            TransportResponse response = await _inner.SendAsync(round, body, cancellationToken);
+            if (IsNotReady(response))
+            {
+                await _observer.WaitDecidedAsync(iteration, cancellationToken);
+                response = await _inner.SendAsync(round, body, cancellationToken);
+            }
+
+            return response;
         }
 
         if (round != RoundPaths.UpdateModel)
@@ -67,4 +77,7 @@ internal sealed class ObservedTransport : IFederationTransport
             _observer.UploadEnded(uploadIteration, accepted);
         }
     }
+
+    private static bool IsNotReady(TransportResponse response)
+        => response.StatusCode == 200 && GetResultResponse.Parser.ParseFrom(response.Body.Span).Retcode == Retcode.NotReady;
 }

@@ -23,6 +23,8 @@ internal sealed class RoundObserver
     private readonly TimeSpan _pollInterval;
     private readonly IProgress<RoundReport>? _progress;
     private readonly TaskCompletionSource[] _captured;
+    private readonly TaskCompletionSource[] _decided;
+    private readonly int _updatesToDecide;
     private readonly int[] _participants;
     private readonly int[] _uploadsInFlight;
 
@@ -35,6 +37,7 @@ internal sealed class RoundObserver
     /// <param name="evaluate">Evaluates a global model on the test set.</param>
     /// <param name="time">The clock of polls and round times.</param>
     /// <param name="pollInterval">Wait between getResult polls while a round runs.</param>
+    /// <param name="updatesToDecide">The server's update threshold: the accepted upload that reaches it ends the round.</param>
     /// <param name="progress">Receives each round's report as soon as it is evaluated; null for none.</param>
     public RoundObserver(
         IFederationTransport transport,
@@ -44,6 +47,7 @@ internal sealed class RoundObserver
         Func<ModelParameters, CancellationToken, Task<EvaluationResult>> evaluate,
         TimeProvider time,
         TimeSpan pollInterval,
+        int updatesToDecide,
         IProgress<RoundReport>? progress)
     {
         _transport = transport;
@@ -61,6 +65,13 @@ internal sealed class RoundObserver
         }
 
         _captured[0].SetResult();
+        _decided = new TaskCompletionSource[rounds + 1];
+        for (int i = 0; i <= rounds; i++)
+        {
+            _decided[i] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        _updatesToDecide = updatesToDecide;
         _participants = new int[rounds + 1];
         _uploadsInFlight = new int[rounds + 1];
     }
@@ -68,6 +79,36 @@ internal sealed class RoundObserver
     /// <summary>Completes once round <paramref name="round"/>'s global model has been downloaded (at once for round 0 and past the last).</summary>
     public Task WaitCapturedAsync(int round, CancellationToken cancellationToken) =>
         round <= 0 || round > _rounds ? Task.CompletedTask : _captured[round].Task.WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Waits until round <paramref name="round"/> is known to be decided (its last needed update was accepted, or the
+    /// observer saw its result) or <see cref="PollInterval"/> has passed, whichever is first. A round that ends by
+    /// a timeout gives no signal; the bounded wait then turns into an ordinary poll.
+    /// </summary>
+    public async Task WaitDecidedAsync(int round, CancellationToken cancellationToken)
+    {
+        if (round < 1 || round > _rounds)
+        {
+            await Task.Delay(_pollInterval, _time, cancellationToken);
+            return;
+        }
+
+        Task decided = _decided[round].Task;
+        if (!decided.IsCompleted)
+        {
+            using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task elapsed = Task.Delay(_pollInterval, _time, poll.Token);
+            if (await Task.WhenAny(decided, elapsed) == decided)
+            {
+                await poll.CancelAsync();
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>The longest <see cref="WaitDecidedAsync"/> waits without a signal.</summary>
+    public TimeSpan PollInterval => _pollInterval;
 
     /// <summary>Notes that an upload for <paramref name="round"/> is on its way to the server.</summary>
     public void UploadStarted(int round)
@@ -83,9 +124,11 @@ internal sealed class RoundObserver
     {
         if (round >= 1 && round <= _rounds)
         {
-            if (accepted)
+            // The upload that reaches the server's update threshold is answered once the server has aggregated:
+            // the round is decided, and whoever waits for its result can ask now instead of at its next poll.
+            if (accepted && Interlocked.Increment(ref _participants[round]) == _updatesToDecide)
             {
-                Interlocked.Increment(ref _participants[round]);
+                _decided[round].TrySetResult();
             }
 
             Interlocked.Decrement(ref _uploadsInFlight[round]);
@@ -168,9 +211,10 @@ internal sealed class RoundObserver
             switch (reply.Retcode)
             {
                 case Retcode.Succeed:
+                    _decided[round].TrySetResult();
                     return reply;
                 case Retcode.NotReady:
-                    await Task.Delay(_pollInterval, _time, cancellationToken);
+                    await WaitDecidedAsync(round, cancellationToken);
                     break;
                 default:
                     throw new InvalidOperationException(
