@@ -17,6 +17,8 @@ namespace FedSharp.Learning.Layers;
 /// </remarks>
 public sealed class Conv2d : Layer
 {
+    // 256 KB of unfolded columns per inference block: a quarter of a common L2 cache, leaving room for the product.
+    private const int InferenceColumnFloats = 64 * 1024;
     private readonly Parameter _weight;
     private readonly Parameter? _bias;
     private readonly Parameter[] _parameters;
@@ -131,18 +133,27 @@ public sealed class Conv2d : Layer
         int n = batchSize * positions;
         ReadOnlySpan<float> x = input.ReadOnlySpan;
         Span<float> columns = _columns.Span;
-        for (int b = 0; b < batchSize; b++)
-        {
-            Im2Col.Forward(
-                x.Slice(b * InputSize, InputSize), InChannels, _height, _width,
-                KernelSize, KernelSize, Stride, Stride, Padding, Padding,
-                columns[(b * positions)..], n);
-        }
-
         Span<float> product = _product.Span;
-        Gemm.Multiply(
-            transposeA: false, transposeB: false, OutChannels, n, _patchSize,
-            _weight.Value.ReadOnlySpan, _patchSize, columns, n, 0f, product, n);
+
+        // Training keeps the whole batch's columns for the weight gradient. Inference needs them only for the product,
+        // so it unfolds a few samples at a time into a block that stays in the L2 cache while the GEMM reads it.
+        int chunk = training ? batchSize : Math.Clamp(InferenceColumnFloats / (_patchSize * positions), 1, batchSize);
+        for (int first = 0; first < batchSize; first += chunk)
+        {
+            int samples = Math.Min(chunk, batchSize - first);
+            int width = samples * positions;
+            for (int b = 0; b < samples; b++)
+            {
+                Im2Col.Forward(
+                    x.Slice((first + b) * InputSize, InputSize), InChannels, _height, _width,
+                    KernelSize, KernelSize, Stride, Stride, Padding, Padding,
+                    columns[(b * positions)..], width);
+            }
+
+            Gemm.Multiply(
+                transposeA: false, transposeB: false, OutChannels, width, _patchSize,
+                _weight.Value.ReadOnlySpan, _patchSize, columns, width, 0f, product[(first * positions)..], n);
+        }
 
         Span<float> y = _output.Span;
         ReadOnlySpan<float> bias = _bias is null ? [] : _bias.Value.ReadOnlySpan;

@@ -6,6 +6,23 @@ namespace FedSharp.Learning.Tests.Layers;
 public sealed class Conv2dTests
 {
     [Theory]
+    [InlineData(1, 6, 28, 5, 17)]   // simple-cnn's first layer: 4 samples per inference block, the last one partial
+    [InlineData(6, 16, 12, 5, 9)]
+    [InlineData(3, 4, 40, 3, 3)]    // one sample is larger than a block: one sample at a time
+    public void Forward_Inference_BitIdenticalToTheWholeBatchTrainingPass(int inChannels, int outChannels, int size, int kernel, int batch)
+    {
+        var layer = new Conv2d("conv", inChannels, outChannels, kernel, new Random(3), padding: 1, activation: Activation.ReLU);
+        layer.Bind([inChannels, size, size]);
+        layer.Reserve(batch);
+        var input = new Tensor(GradientCheck.RandomValues(batch * inChannels * size * size, 4), batch, inChannels, size, size);
+
+        float[] trained = layer.Forward(input, batch, training: true).ReadOnlySpan.ToArray();
+        float[] inferred = layer.Forward(input, batch, training: false).ReadOnlySpan.ToArray();
+
+        Assert.Equal(trained, inferred);
+    }
+
+    [Theory]
     [InlineData(1, 0)]
     [InlineData(2, 1)]
     [InlineData(1, 2)]
