@@ -5,16 +5,16 @@
 # only the paths a repeated body takes). Every FedSharp figure has its ceiling from the same generator in the same
 # run. Bounded and self-stopping.
 #
-#   bash benchmarks/server-load.sh [--seconds 10] [--connections 4] [--streams 16] [--clients 40000] [--no-h2load]
+#   bash benchmarks/server-load.sh [--seconds 10] [--connections 4] [--streams 16] [--clients 120000] [--no-h2load]
 #
 # The job joins every startFLJob (start_fl_job_threshold 1,000,000, one-hour windows), so the iteration never
 # closes: startFLJob always takes the accepted path (reply with the 44,426-parameter simple-cnn model), and each
 # updateModel comes from its own client that joined first (a client contributes once per iteration). --clients is
-# how many clients are joined for the updateModel run; if the load outruns them the window ends early and the
-# result says ran_out_of_bodies. Each measurement is --seconds (at most 20) after a 2 s warm-up.
+# how many clients are joined for each updateModel run (the ceiling reuses their bodies); if the load outruns them
+# the window ends early and the result says ran_out_of_bodies. Each measurement is --seconds (at most 20) after a 2 s warm-up.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-seconds=10 connections=4 streams=16 clients=40000 use_h2load=1
+seconds=10 connections=4 streams=16 clients=120000 use_h2load=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -16,7 +15,6 @@ internal sealed class Http1LoadGenerator
 {
     private readonly Uri _url;
     private readonly int _connections;
-    private int _reportedFailure;
 
     public Http1LoadGenerator(Uri url, int connections)
     {
@@ -29,11 +27,7 @@ internal sealed class Http1LoadGenerator
     /// <param name="isSuccess">Whether a reply (the first bytes of a status 200 body) is the outcome the load expects.</param>
     public async Task<LoadResult> RunAsync(TimeSpan warmUp, TimeSpan duration, Func<(byte[] Head, ReadOnlyMemory<byte> Tail)?> nextBody, Func<ReadOnlyMemory<byte>, bool> isSuccess)
     {
-        var clock = Stopwatch.StartNew();
-        long measureStart = (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
-        long measureEnd = measureStart + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        long exhaustedAt = long.MaxValue;
-        long completed = 0, succeeded = 0, failed = 0, bytes = 0;
+        var tally = new LoadTally(warmUp, duration);
         var workers = new List<Task>();
         for (int c = 0; c < _connections; c++)
         {
@@ -42,11 +36,11 @@ internal sealed class Http1LoadGenerator
                 using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(_url.Host), _url.Port));
                 byte[] buffer = new byte[256 * 1024];
-                while (clock.ElapsedTicks < measureEnd)
+                while (tally.Running)
                 {
                     if (nextBody() is not { } body)
                     {
-                        Interlocked.CompareExchange(ref exhaustedAt, clock.ElapsedTicks, long.MaxValue);
+                        tally.Exhausted();
                         return;
                     }
 
@@ -60,28 +54,14 @@ internal sealed class Http1LoadGenerator
                     }
 
                     (int status, int length) = await ReadResponseAsync(socket, buffer);
-                    long now = clock.ElapsedTicks;
-                    if (now < measureStart || now > measureEnd)
-                    {
-                        continue;
-                    }
-
-                    Interlocked.Increment(ref completed);
-                    Interlocked.Add(ref bytes, length);
-                    bool ok = status == 200 && isSuccess(buffer.AsMemory(0, Math.Min(length, 64)));
-                    Interlocked.Increment(ref ok ? ref succeeded : ref failed);
-                    if (!ok && Interlocked.Exchange(ref _reportedFailure, 1) == 0)
-                    {
-                        Console.Error.WriteLine($"first unexpected reply: HTTP {status}, {length} bytes: {Convert.ToHexString(buffer, 0, Math.Min(length, 64))}");
-                    }
+                    int kept = Math.Min(length, 64);
+                    tally.Record(status, length, status == 200 && isSuccess(buffer.AsMemory(0, kept)), buffer.AsSpan(0, kept));
                 }
             }));
         }
 
         await Task.WhenAll(workers);
-        long end = Math.Min(measureEnd, Interlocked.Read(ref exhaustedAt));
-        double seconds = Math.Max(0, end - measureStart) / (double)Stopwatch.Frequency;
-        return new LoadResult(completed, succeeded, failed, seconds, bytes, exhaustedAt != long.MaxValue);
+        return tally.Result();
     }
 
     /// <summary>

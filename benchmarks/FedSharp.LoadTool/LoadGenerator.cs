@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 
 namespace FedSharp.LoadTool;
@@ -12,7 +11,6 @@ internal sealed class LoadGenerator : IDisposable
 {
     private readonly HttpClient[] _clients;
     private readonly Uri _url;
-    private int _reportedFailure;
 
     public LoadGenerator(Uri url, int connections)
     {
@@ -42,11 +40,7 @@ internal sealed class LoadGenerator : IDisposable
     /// <param name="isSuccess">Whether a reply (status 200 body) is the outcome the load expects.</param>
     public async Task<LoadResult> RunAsync(int streams, TimeSpan warmUp, TimeSpan duration, Func<(byte[] Head, ReadOnlyMemory<byte> Tail)?> nextBody, Func<ReadOnlyMemory<byte>, bool> isSuccess)
     {
-        var clock = Stopwatch.StartNew();
-        long measureStart = (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
-        long measureEnd = measureStart + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        long exhaustedAt = long.MaxValue;
-        long completed = 0, succeeded = 0, failed = 0, bytes = 0;
+        var tally = new LoadTally(warmUp, duration);
         var workers = new List<Task>();
         foreach (HttpClient client in _clients)
         {
@@ -55,12 +49,11 @@ internal sealed class LoadGenerator : IDisposable
                 workers.Add(Task.Run(async () =>
                 {
                     byte[] buffer = new byte[512 * 1024];
-                    while (clock.ElapsedTicks < measureEnd)
+                    while (tally.Running)
                     {
-                        (byte[] Head, ReadOnlyMemory<byte> Tail)? body = nextBody();
-                        if (body is not { } parts)
+                        if (nextBody() is not { } parts)
                         {
-                            Interlocked.CompareExchange(ref exhaustedAt, clock.ElapsedTicks, long.MaxValue);
+                            tally.Exhausted();
                             return;
                         }
 
@@ -81,30 +74,15 @@ internal sealed class LoadGenerator : IDisposable
                             }
                         }
 
-                        long now = clock.ElapsedTicks;
-                        if (now < measureStart || now > measureEnd)
-                        {
-                            continue;
-                        }
-
-                        Interlocked.Increment(ref completed);
-                        Interlocked.Add(ref bytes, length);
                         bool ok = response.StatusCode == HttpStatusCode.OK && isSuccess(buffer.AsMemory(0, length));
-                        Interlocked.Increment(ref ok ? ref succeeded : ref failed);
-                        if (!ok && Interlocked.Exchange(ref _reportedFailure, 1) == 0)
-                        {
-                            // One example says why the load is not taking the path it means to measure.
-                            Console.Error.WriteLine($"first unexpected reply: HTTP {(int)response.StatusCode}, {length} bytes: {Convert.ToHexString(buffer, 0, Math.Min(length, 64))}");
-                        }
+                        tally.Record((int)response.StatusCode, length, ok, buffer.AsSpan(0, length));
                     }
                 }));
             }
         }
 
         await Task.WhenAll(workers);
-        long end = Math.Min(measureEnd, Interlocked.Read(ref exhaustedAt));
-        double seconds = Math.Max(0, end - measureStart) / (double)Stopwatch.Frequency;
-        return new LoadResult(completed, succeeded, failed, seconds, bytes, exhaustedAt != long.MaxValue);
+        return tally.Result();
     }
 
     public void Dispose()

@@ -45,7 +45,7 @@ internal static class Program
                     GetInt("streams", 16),
                     TimeSpan.FromSeconds(GetInt("seconds", 10)),
                     TimeSpan.FromSeconds(GetInt("warmup", 2)),
-                    GetInt("clients", 40_000),
+                    GetInt("clients", 120_000),
                     Get("protocol", "h2c") switch
                     {
                         "h2c" => false,
@@ -202,7 +202,9 @@ internal static class Program
             () =>
             {
                 long i = Interlocked.Increment(ref taken);
-                return i < ids.Length ? bodies.UpdateModel(ids[i]) : null;
+
+                // The ceiling only reads bodies, so it may reuse them and never runs out.
+                return ceiling is not null ? bodies.UpdateModel(ids[i % ids.Length]) : i < ids.Length ? bodies.UpdateModel(ids[i]) : null;
             },
             ceiling is null ? IsSucceed : static _ => true);
         string protocol = http1 ? "HTTP/1.1" : "h2c";

@@ -27,8 +27,8 @@ namespace FedSharp.Simulation;
 /// </remarks>
 public sealed class FederatedSimulation
 {
-    // The same batch as the clients' evaluation: at 128, simple-cnn's im2col buffers outgrow a 1 MB L2 cache and the
-    // per-round evaluation took 1.5 times as long (measured on the 100-client benchmark, docs/benchmarks.md).
+    // The same batch as the clients' evaluation: at 128, simple-cnn's im2col buffers outgrow a 1 MB L2 cache; going to
+    // 64 took the 100-client benchmark's overhead ratio from 1.19–1.21 to 1.12–1.14 (docs/benchmarks.md).
     private const int EvaluationBatchSize = 64;
     private readonly SimulationOptions _options;
     private readonly TimeProvider _time;

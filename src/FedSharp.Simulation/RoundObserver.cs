@@ -82,7 +82,7 @@ internal sealed class RoundObserver
 
     /// <summary>
     /// Waits until round <paramref name="round"/> is known to be decided (its last needed update was accepted, or the
-    /// observer saw its result) or <see cref="PollInterval"/> has passed, whichever is first. A round that ends by
+    /// observer saw its result) or the poll interval has passed, whichever is first. A round that ends by
     /// a timeout gives no signal; the bounded wait then turns into an ordinary poll.
     /// </summary>
     public async Task WaitDecidedAsync(int round, CancellationToken cancellationToken)
@@ -106,9 +106,6 @@ internal sealed class RoundObserver
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
-
-    /// <summary>The longest <see cref="WaitDecidedAsync"/> waits without a signal.</summary>
-    public TimeSpan PollInterval => _pollInterval;
 
     /// <summary>Notes that an upload for <paramref name="round"/> is on its way to the server.</summary>
     public void UploadStarted(int round)
