@@ -92,7 +92,10 @@ public sealed partial class FederatedJob
             }
 
             run.ServerAnswered();
-            if (result.Retcode == Retcode.Succeed)
+
+            // OUT_OF_TIME: the server does not count this client in the iteration (it restarted since the client
+            // joined); the caller starts over.
+            if (result.Retcode is Retcode.Succeed or Retcode.OutOfTime)
             {
                 return result;
             }
@@ -187,6 +190,7 @@ public sealed partial class FederatedJob
         FlName = _options.FlName,
         Iteration = iteration,
         TimestampMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+        FlId = _options.ClientId,
     };
 
     private Task<bool> WaitForServerAsync(long nextRequestTimeMs, long serverTimeMs, TimeSpan fallback, RunContext run, CancellationToken cancellationToken)

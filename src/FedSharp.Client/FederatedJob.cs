@@ -207,6 +207,17 @@ public sealed partial class FederatedJob
                 return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
             }
 
+            if (result.Retcode == Retcode.OutOfTime)
+            {
+                // The server restarted after this client joined: the iteration does not count its update.
+                if (!await RefusedAsync(reports, iteration, IterationParticipation.UpdateRejected, result.Reason, training, result.NextReqTimeMs, 0, run, cancellationToken))
+                {
+                    return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
+                }
+
+                continue;
+            }
+
             joined++;
             lastDecided = iteration;
             bool? valid = OutcomeOf(result);

@@ -7,8 +7,9 @@ public enum IterationParticipation
     NotSelected,
 
     /// <summary>
-    /// The client trained, but updateModel answered OUT_OF_TIME (too late; it waits and starts again) or the instance
-    /// had finished before the update arrived (the run ends).
+    /// The client trained, but updateModel answered OUT_OF_TIME (too late; it waits and starts again), getResult
+    /// answered OUT_OF_TIME (the server restarted after the client joined and does not count its update; it starts
+    /// again), or the instance had finished before the update arrived (the run ends).
     /// </summary>
     UpdateRejected,
 

@@ -171,7 +171,7 @@ public sealed partial class DeviceProtocolHandler
             };
         }
 
-        RoundReply reply = await _coordinator.GetResultAsync(string.Empty, request.Iteration, cancellationToken);
+        RoundReply reply = await _coordinator.GetResultAsync(request.FlId, request.Iteration, cancellationToken);
         return new GetResultResponse
         {
             Retcode = ToRetcode(reply.Code),

@@ -207,6 +207,15 @@ public sealed partial class RoundStateMachine
 
         if (request.Iteration == iteration && state.Status == InstanceStatus.Running)
         {
+            // A device that names itself but is not in the iteration joined it on a server that has since restarted
+            // from a checkpoint: this iteration will never count its update, so it must join again, not wait.
+            if (!string.IsNullOrEmpty(request.ClientId) && !state.Clients.ContainsKey(request.ClientId))
+            {
+                return state.Phase == RoundPhase.Selecting
+                    ? RoundReply.OutOfTime($"{who} asked for the result of iteration {iteration} but is not one of its participants (this server may have restarted since it joined); iteration {iteration} still takes participants, send startFLJob again.", iteration, now + _retryInterval)
+                    : RoundReply.OutOfTime($"{who} asked for the result of iteration {iteration} but is not one of its participants (this server may have restarted since it joined); start over with the next iteration.", iteration, NextIterationEstimate(state, now));
+            }
+
             return RoundReply.NotReady($"{who} asked for the result of iteration {iteration}, which is still running (phase {state.Phase}).", iteration, now + _retryInterval);
         }
 

@@ -495,11 +495,34 @@ public sealed class RoundStateMachineTests
     public void Apply_GetResultOfRunningIteration_NotReady()
     {
         (RoundStateMachine machine, RoundState state) = Start(Options());
+        state = JoinAll(machine, state, "a");
 
-        RoundReply reply = machine.Apply(state, new GetResultRequested("a", 1), s_t0 + TimeSpan.FromSeconds(1)).Reply!;
+        RoundReply participant = machine.Apply(state, new GetResultRequested("a", 1), s_t0 + TimeSpan.FromSeconds(1)).Reply!;
+        RoundReply anonymous = machine.Apply(state, new GetResultRequested(string.Empty, 1), s_t0 + TimeSpan.FromSeconds(1)).Reply!;
 
-        Assert.Equal(RoundRetcode.NotReady, reply.Code);
-        Assert.Equal(s_t0 + TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(500), reply.NextRequestTime);
+        Assert.Equal(RoundRetcode.NotReady, participant.Code);
+        Assert.Equal(s_t0 + TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(500), participant.NextRequestTime);
+        Assert.Equal(RoundRetcode.NotReady, anonymous.Code);
+    }
+
+    [Fact]
+    public void Apply_GetResultOfRunningIterationFromANamedStranger_OutOfTimeToRejoin()
+    {
+        // What a device sees after the server restarted from a checkpoint: it joined (and uploaded) before the crash,
+        // and the restarted iteration does not know it.
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        state = JoinAll(machine, state, "a");
+
+        RoundReply selecting = machine.Apply(state, new GetResultRequested("b", 1), s_t0 + TimeSpan.FromSeconds(1)).Reply!;
+        RoundState training = JoinAll(machine, state, "c");
+        RoundReply tooLate = machine.Apply(training, new GetResultRequested("b", 1), s_t0 + TimeSpan.FromSeconds(1)).Reply!;
+
+        Assert.Equal(RoundRetcode.OutOfTime, selecting.Code);
+        Assert.Equal(s_t0 + TimeSpan.FromSeconds(1.5), selecting.NextRequestTime);
+        Assert.Contains("send startFLJob again", selecting.Reason, StringComparison.Ordinal);
+        Assert.Equal(RoundRetcode.OutOfTime, tooLate.Code);
+        Assert.Contains("start over with the next iteration", tooLate.Reason, StringComparison.Ordinal);
+        Assert.True(tooLate.NextRequestTime > s_t0 + TimeSpan.FromSeconds(1.5));
     }
 
     [Fact]
