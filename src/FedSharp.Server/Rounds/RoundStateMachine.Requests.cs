@@ -89,11 +89,7 @@ public sealed partial class RoundStateMachine
 
         if (!state.Clients.TryGetValue(id, out ClientRegistration? registration))
         {
-            // A server restarted from a checkpoint knows nobody who joined before the crash; while the iteration still
-            // takes participants, the device is told to join it again at once rather than to wait for the next one.
-            return state.Phase == RoundPhase.Selecting
-                ? (state, RoundReply.OutOfTime($"Client '{id}' sent an update for iteration {iteration} without a successful startFLJob in it (or before this server restarted); iteration {iteration} still takes participants, send startFLJob again.", iteration, now + _retryInterval))
-                : (state, RoundReply.OutOfTime($"Client '{id}' sent an update for iteration {iteration} without a successful startFLJob in it; start over with the next iteration.", iteration, NextIterationEstimate(state, now)));
+            return (state, NotAParticipant(state, $"Client '{id}' sent an update for iteration {iteration} without a successful startFLJob in it", now));
         }
 
         if (registration.Status is ParticipationStatus.Candidate or ParticipationStatus.Selected or ParticipationStatus.NotSelected)
@@ -211,9 +207,7 @@ public sealed partial class RoundStateMachine
             // from a checkpoint: this iteration will never count its update, so it must join again, not wait.
             if (!string.IsNullOrEmpty(request.ClientId) && !state.Clients.ContainsKey(request.ClientId))
             {
-                return state.Phase == RoundPhase.Selecting
-                    ? RoundReply.OutOfTime($"{who} asked for the result of iteration {iteration} but is not one of its participants (this server may have restarted since it joined); iteration {iteration} still takes participants, send startFLJob again.", iteration, now + _retryInterval)
-                    : RoundReply.OutOfTime($"{who} asked for the result of iteration {iteration} but is not one of its participants (this server may have restarted since it joined); start over with the next iteration.", iteration, NextIterationEstimate(state, now));
+                return NotAParticipant(state, $"{who} asked for the result of iteration {iteration} but is not one of its participants", now);
             }
 
             return RoundReply.NotReady($"{who} asked for the result of iteration {iteration}, which is still running (phase {state.Phase}).", iteration, now + _retryInterval);
@@ -239,6 +233,16 @@ public sealed partial class RoundStateMachine
         }
 
         return RoundReply.Succeed($"{who} receives the model of iteration {state.ModelIteration}.", iteration);
+    }
+
+    // A server restarted from a checkpoint knows nobody who joined before the crash. While the iteration still takes
+    // participants the device is told to join it again at once; otherwise to wait for the next one.
+    private RoundReply NotAParticipant(RoundState state, string what, DateTimeOffset now)
+    {
+        int iteration = state.Iteration;
+        return state.Phase == RoundPhase.Selecting
+            ? RoundReply.OutOfTime($"{what} (this server may have restarted since it joined); iteration {iteration} still takes participants, send startFLJob again.", iteration, now + _retryInterval)
+            : RoundReply.OutOfTime($"{what} (this server may have restarted since it joined); start over with the next iteration.", iteration, NextIterationEstimate(state, now));
     }
 
     private RoundReply Finished(RoundState state, string clientId, string round)
