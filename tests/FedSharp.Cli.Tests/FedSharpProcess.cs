@@ -6,20 +6,40 @@ namespace FedSharp.Cli.Tests;
 /// <summary>Runs the real `fedsharp` executable (the built fedsharp.dll beside the tests) as a separate process.</summary>
 internal static class FedSharpProcess
 {
-    public static async Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    /// <summary>`dotnet fedsharp.dll args…` in <paramref name="workingDirectory"/>, with both output streams redirected.</summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fedsharp.dll"));
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
         }
+
+        return start;
+    }
+
+    /// <summary>The checkout the tests were built from (the folder holding FedSharp.slnx).</summary>
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FedSharp.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException($"No FedSharp.slnx above {AppContext.BaseDirectory}.");
+    }
+
+    public static async Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    {
+        ProcessStartInfo start = StartInfo(AppContext.BaseDirectory, args);
 
         foreach ((string key, string? value) in environment ?? new Dictionary<string, string?>())
         {

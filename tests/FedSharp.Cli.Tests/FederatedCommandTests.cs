@@ -140,7 +140,7 @@ public sealed class FederatedCommandTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        script.ArgumentList.Add(Path.Combine(RepositoryRoot(), "examples", "loopback", "run.sh"));
+        script.ArgumentList.Add(Path.Combine(FedSharpProcess.RepositoryRoot(), "examples", "loopback", "run.sh"));
         script.ArgumentList.Add("--clients");
         script.ArgumentList.Add("3");
         script.ArgumentList.Add("--workdir");
@@ -154,16 +154,5 @@ public sealed class FederatedCommandTests : IDisposable
         Assert.True(process.ExitCode == 0, await output + await error);
         Assert.Contains("OK: 3 of 3 iterations valid", await output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_directory, "out", "metrics.json")));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FedSharp.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException($"No FedSharp.slnx above {AppContext.BaseDirectory}.");
     }
 }

@@ -75,20 +75,7 @@ internal sealed class RunningFedSharp : IDisposable
 
     public static RunningFedSharp Start(string name, string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fedsharp.dll"));
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return new RunningFedSharp(name, Process.Start(start)!);
+        return new RunningFedSharp(name, Process.Start(FedSharpProcess.StartInfo(workingDirectory, args))!);
     }
 
     /// <summary>Reads output lines until one parses as JSON and satisfies <paramref name="match"/>; fails on exit or timeout.</summary>

@@ -21,7 +21,7 @@ public sealed class ServerRestartTests : IDisposable
     public async Task Server_KilledMidJob_RestartResumesFromNewestCheckpointAndDevicesFinish()
     {
         string address = $"127.0.0.1:{FreeLoopbackPort()}";
-        string config = Path.Combine(RepositoryRoot(), "examples", "loopback", "fashion-mnist.yaml");
+        string config = Path.Combine(FedSharpProcess.RepositoryRoot(), "examples", "loopback", "fashion-mnist.yaml");
         string[] job = ["--config", config, "--set", "round.start_fl_job_threshold=2", "--set", $"fl_iteration_num={Iterations}"];
         string[] server = ["server", .. job, "--http", address, "--json"];
 
@@ -90,16 +90,5 @@ public sealed class ServerRestartTests : IDisposable
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FedSharp.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException($"No FedSharp.slnx above {AppContext.BaseDirectory}.");
     }
 }
