@@ -150,6 +150,11 @@ public sealed partial class FederatedJob
             int iteration = start.Iteration;
             FLPlan plan = start.FlPlan ?? throw Malformed(RoundPaths.StartFLJob, iteration, "it accepted the client but sent no fl_plan");
             planIterations = plan.Iterations;
+            if (RefusePlan(iteration, plan, start) is { } refusal)
+            {
+                throw refusal;
+            }
+
             _trainer.SetParameters(DecodeModel(RoundPaths.StartFLJob, iteration, start.Tensors, start.DownloadCompressType));
             double? accuracy = _options.EvaluateGlobalModel ? _trainer.Evaluate()?.Accuracy : null;
             LocalTrainingResult training = _trainer.Train(new LocalTrainingPlan(iteration, plan.Epochs, plan.MiniBatch, plan.Lr, plan.Momentum, plan.WeightDecay));

@@ -48,8 +48,8 @@ public sealed class FederatedServer : IAsyncDisposable
     /// <param name="time">The clock and timers of the round windows.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
     /// <returns>A running server.</returns>
-    /// <exception cref="ConfigurationException">The configuration breaks a rule.</exception>
-    /// <exception cref="NotSupportedException">The configuration asks for an upload form this release does not serve (pairwise masking, SignDS, sparse uploads).</exception>
+    /// <exception cref="ConfigurationException">The configuration breaks a rule, or asks for something this release
+    /// does not build (<see cref="JobConfiguration.ThrowIfUnsupported"/>).</exception>
     /// <exception cref="InvalidOperationException">A checkpoint's layout differs from <paramref name="initialModel"/>.</exception>
     public static async Task<FederatedServer> StartAsync(JobConfiguration configuration, ModelParameters initialModel, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -57,7 +57,7 @@ public sealed class FederatedServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(initialModel);
         ArgumentNullException.ThrowIfNull(time);
         configuration.Validate();
-        ThrowIfUnsupported(configuration);
+        configuration.ThrowIfUnsupported();
         RoundOptions options = RoundOptionsMapping.FromConfiguration(configuration);
         var models = new InMemoryModelStore();
         var checkpoints = new CheckpointStore(configuration.FedSharp.CheckpointDir, configuration.FlName, options.CheckpointKeepCount, time);
@@ -84,27 +84,5 @@ public sealed class FederatedServer : IAsyncDisposable
         Handler.StopServing();
         Coordinator.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private static void ThrowIfUnsupported(JobConfiguration configuration)
-    {
-        EncryptType encrypt = configuration.Encrypt.EncryptTrainType;
-        if (encrypt is EncryptType.PwEncrypt or EncryptType.StablePwEncrypt or EncryptType.Signds)
-        {
-            throw new NotSupportedException(
-                $"Job '{configuration.FlName}' sets encrypt.encrypt_train_type to {encrypt}, whose rounds this server does not serve yet; use NOT_ENCRYPT or DP_ENCRYPT.");
-        }
-
-        if (configuration.Compression.UploadCompressType != CompressType.NoCompress)
-        {
-            throw new NotSupportedException(
-                $"Job '{configuration.FlName}' sets compression.upload_compress_type to {configuration.Compression.UploadCompressType}, which this server does not decode yet; use NO_COMPRESS.");
-        }
-
-        if (configuration.Compression.DownloadCompressType != CompressType.NoCompress)
-        {
-            throw new NotSupportedException(
-                $"Job '{configuration.FlName}' sets compression.download_compress_type to {configuration.Compression.DownloadCompressType}, which this server does not encode yet; use NO_COMPRESS.");
-        }
     }
 }

@@ -108,7 +108,12 @@ public sealed class FederatedSimulation
         CheckClientCount(data);
         var models = ModelPool.ForZooModel(_options.ModelName, _options.ModelSeed);
         using var transport = new HttpFederationTransport(
-            new HttpFederationTransportOptions { ServerUrls = serverUrls, UrlPrefix = _options.Configuration.Client.HttpUrlPrefix },
+            new HttpFederationTransportOptions
+            {
+                ServerUrls = serverUrls,
+                UrlPrefix = _options.Configuration.Client.HttpUrlPrefix,
+                CaCertificatePath = _options.Configuration.Ssl.CaCertPath,
+            },
             httpClient: null,
             _time);
         return await RunClientsAsync(data, models, transport, progress, cancellationToken);

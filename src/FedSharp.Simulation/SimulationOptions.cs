@@ -109,6 +109,7 @@ public sealed class SimulationOptions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         configuration.Validate();
+        configuration.ThrowIfUnsupported();
         var errors = new List<ConfigurationError>();
         SimulationSection simulation = configuration.Simulation;
         PartitionerOptions partition = ParsePartition(simulation, errors);

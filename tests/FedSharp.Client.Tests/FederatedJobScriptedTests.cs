@@ -103,6 +103,37 @@ public sealed class FederatedJobScriptedTests
         Assert.InRange(startSentAt[2] - startSentAt[1], TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6));
     }
 
+    [Theory]
+    [InlineData("dp", "encrypt_type DP_ENCRYPT (differential privacy)")]
+    [InlineData("masked", "encrypt_type PwEncrypt (secure aggregation)")]
+    [InlineData("fedprox", "aggregation FedProx")]
+    [InlineData("compressed", "upload_compress_type DiffSparseQuant")]
+    public async Task RunAsync_PlanAsksForWhatTheClientDoesNotBuild_StopsWithoutUploading(string ask, string named)
+    {
+        var rounds = new List<string>();
+        var transport = new InProcessTransport((round, _, _) =>
+        {
+            rounds.Add(round);
+            var plan = new FLPlan { FlName = "job", Iterations = 3, Epochs = 1, MiniBatch = 4, Lr = 0.1f, Cipher = new CipherPublicParams(), Aggregation = new Aggregation() };
+            var start = new StartFLJobResponse { Retcode = Retcode.Succeed, Iteration = 1, FlPlan = plan };
+            switch (ask)
+            {
+                case "dp": plan.Cipher.EncryptType = EncryptType.DpEncrypt; break;
+                case "masked": plan.Cipher.EncryptType = EncryptType.PwEncrypt; break;
+                case "fedprox": plan.Aggregation.Type = AggregationType.FedProx; break;
+                default: start.UploadCompressType = CompressType.DiffSparseQuant; break;
+            }
+
+            return Task.FromResult(Reply(start));
+        });
+        var job = new FederatedJob(new FederatedJobOptions { FlName = "job", ClientId = "careful", DownloadFinalModel = false }, transport, Trainer(), new ManualTimeProvider());
+
+        FederatedJobException error = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
+
+        Assert.Contains($"Client 'careful' stopped in iteration 1: job 'job' asks for {named}", error.Message, StringComparison.Ordinal);
+        Assert.Equal([RoundPaths.StartFLJob], rounds);
+    }
+
     private static TransportResponse Reply(IMessage message) => new(200, message.ToByteArray(), null);
 
     [Fact]

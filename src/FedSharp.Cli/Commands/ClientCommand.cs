@@ -28,11 +28,12 @@ internal static class ClientCommand
         var clients = new Option<int?>("--clients") { Description = "How many shares the data is split into" };
         var model = new Option<string?>("--model") { Description = "Model-zoo architecture; must match the server's fedsharp.model" };
         var seed = new Option<int?>("--seed") { Description = "Seed of the partition (same on every device) and, plus the index, of local shuffling" };
+        var caCert = new Option<string?>("--ca-cert") { Description = "PEM or DER file of the CA that signed the servers' certificates, trusted besides the system's roots (sets ssl.ca_cert_path)" };
         var http2 = new Option<bool>("--http2") { Description = "Speak HTTP/2 (needs https:// or an h2c endpoint)" };
         var json = new Option<bool>("--json") { Description = "JSON Lines: one object per iteration, then a summary" };
         var command = new Command("client", "Run one device: train on its data share and exchange updates with the servers")
         {
-            serverUrls, config, flName, set, dataset, dataDir, partition, clientIndex, clients, model, seed, http2, json,
+            serverUrls, config, flName, set, dataset, dataDir, partition, clientIndex, clients, model, seed, caCert, http2, json,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
@@ -44,6 +45,7 @@ internal static class ClientCommand
             AddOverride(overrides, "simulation.clients", parse.GetValue(clients)?.ToString());
             AddOverride(overrides, "fedsharp.model", parse.GetValue(model));
             AddOverride(overrides, "simulation.seed", parse.GetValue(seed)?.ToString());
+            AddOverride(overrides, "ssl.ca_cert_path", parse.GetValue(caCert));
             JobConfiguration configuration = LoadConfiguration(parse.GetValue(config), parse.GetValue(flName), overrides);
 
             SimulationOptions options = SimulationOptions.FromConfiguration(configuration);
@@ -59,6 +61,7 @@ internal static class ClientCommand
             {
                 ServerUrls = SimulateCommand.ParseUrls(parse.GetValue(serverUrls)),
                 UrlPrefix = configuration.Client.HttpUrlPrefix,
+                CaCertificatePath = configuration.Ssl.CaCertPath,
                 HttpVersion = parse.GetValue(http2) ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
             });
             string clientId = FederatedSimulation.ClientId(index);

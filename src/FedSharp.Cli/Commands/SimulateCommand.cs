@@ -11,14 +11,16 @@ internal static class SimulateCommand
         var config = new Option<FileInfo>("--config") { Description = "YAML configuration with a simulation: section (see docs/configuration.md and examples/)", Required = true };
         var set = new Option<string[]>("--set") { Description = "Override a key, e.g. --set simulation.partition=dirichlet (repeatable)" };
         var serverUrls = new Option<string[]>("--server-urls") { Description = "Run the clients over HTTP against these external servers instead of an embedded one (repeatable or comma-separated)" };
+        var caCert = new Option<string?>("--ca-cert") { Description = "With --server-urls: PEM or DER file of the CA that signed the servers' certificates (sets ssl.ca_cert_path)" };
         var json = new Option<bool>("--json") { Description = "JSON Lines: one object per round, then the summary" };
         var command = new Command("simulate", "Simulate federated training with N virtual clients; writes a CSV/JSON report and an accuracy chart")
         {
-            config, set, serverUrls, json,
+            config, set, serverUrls, caCert, json,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(token =>
         {
-            JobConfiguration configuration = JobConfiguration.Load(parse.GetValue(config)!.FullName, parse.GetValue(set) ?? []);
+            string[] overrides = [.. parse.GetValue(set) ?? [], .. parse.GetValue(caCert) is { } ca ? [$"ssl.ca_cert_path={ca}"] : Array.Empty<string>()];
+            JobConfiguration configuration = JobConfiguration.Load(parse.GetValue(config)!.FullName, overrides);
             return SimulationRunner.RunAsync(configuration, ParseUrls(parse.GetValue(serverUrls)), parse.GetValue(json), token);
         }, ct));
         return command;

@@ -47,6 +47,12 @@ public sealed class FederationTransportException : Exception
     /// <summary>The HTTP status a server refused the request with, or null when no server could be reached.</summary>
     public int? StatusCode { get; }
 
-    /// <summary>True when no server answered, so the same request may succeed later.</summary>
-    public bool IsTransient => StatusCode is null;
+    /// <summary>
+    /// True when the servers that could be reached presented TLS certificates the client does not trust (an unknown
+    /// CA, a wrong host name or an expired certificate): retrying cannot help until the client is given the right CA.
+    /// </summary>
+    public bool CertificateRejected { get; init; }
+
+    /// <summary>True when no server answered, so the same request may succeed later; false for a rejected certificate.</summary>
+    public bool IsTransient => StatusCode is null && !CertificateRejected;
 }

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using FedSharp.Core.Protocol;
 
@@ -33,17 +36,20 @@ public sealed class HttpFederationTransport : IFederationTransport, IDisposable
     /// <param name="options">Server URLs, prefix, timeout and HTTP version; validated and copied.</param>
     /// <param name="handler">The message handler (TLS settings, a proxy, or a test double); disposed with the transport.</param>
     /// <param name="time">Clock for request timeouts and Retry-After dates; the system clock when null.</param>
+    /// <exception cref="ArgumentException"><see cref="HttpFederationTransportOptions.CaCertificatePath"/> is set too: trust belongs to the handler then.</exception>
     public HttpFederationTransport(HttpFederationTransportOptions options, HttpMessageHandler handler, TimeProvider? time = null)
-        : this(options, new HttpClient(handler ?? throw new ArgumentNullException(nameof(handler)), disposeHandler: true), ownsHttpClient: true, time)
+        : this(options, new HttpClient(CallerOwnsTls(options, handler ?? throw new ArgumentNullException(nameof(handler))), disposeHandler: true), ownsHttpClient: true, time)
     {
     }
 
     /// <summary>Creates the transport over <paramref name="httpClient"/>, or over a new default client when null.</summary>
     /// <param name="options">Server URLs, prefix, timeout and HTTP version; validated and copied.</param>
-    /// <param name="httpClient">A client the caller owns and disposes; null to let the transport create and own one.</param>
+    /// <param name="httpClient">A client the caller owns and disposes; null to let the transport create and own one,
+    /// trusting <see cref="HttpFederationTransportOptions.CaCertificatePath"/> when it is set.</param>
     /// <param name="time">Clock for request timeouts and Retry-After dates; the system clock when null.</param>
+    /// <exception cref="ArgumentException">A client is given and <see cref="HttpFederationTransportOptions.CaCertificatePath"/> is set too.</exception>
     public HttpFederationTransport(HttpFederationTransportOptions options, HttpClient? httpClient = null, TimeProvider? time = null)
-        : this(options, httpClient ?? new HttpClient(), ownsHttpClient: httpClient is null, time)
+        : this(options, httpClient is null ? new HttpClient(CreateHandler(options)) : CallerOwnsTls(options, httpClient), ownsHttpClient: httpClient is null, time)
     {
     }
 
@@ -78,6 +84,7 @@ public sealed class HttpFederationTransport : IFederationTransport, IDisposable
         var failures = new List<string>(_serverUrls.Length);
         Exception? lastFault = null;
         TransportResponse? lastServerError = null;
+        int rejected = 0;
         for (int attempt = 0; attempt < _serverUrls.Length; attempt++)
         {
             int index = (first + attempt) % _serverUrls.Length;
@@ -114,6 +121,12 @@ public sealed class HttpFederationTransport : IFederationTransport, IDisposable
                 lastFault = ex;
                 failures.Add($"{url}: no reply within {_requestTimeout.TotalMilliseconds:0} ms");
             }
+            catch (HttpRequestException ex) when (ex.InnerException is AuthenticationException tls)
+            {
+                lastFault = ex;
+                rejected++;
+                failures.Add($"{url}: the server's TLS certificate is not trusted ({tls.Message})");
+            }
             catch (HttpRequestException ex)
             {
                 lastFault = ex;
@@ -126,11 +139,100 @@ public sealed class HttpFederationTransport : IFederationTransport, IDisposable
             return lastServerError;
         }
 
+        if (rejected > 0)
+        {
+            // Retrying cannot make a certificate trusted, so this is not transient: the device stops at once.
+            throw new FederationTransportException(
+                round,
+                null,
+                $"Round '{round}' reached no trusted server: {string.Join("; ", failures)}. Give the CA certificate that signed the server's certificate with --ca-cert (ssl.ca_cert_path), and check that the URL's host name is one the certificate names.",
+                lastFault)
+            {
+                CertificateRejected = true,
+            };
+        }
+
         throw new FederationTransportException(
             round,
             null,
             $"Round '{round}' reached no server: {string.Join("; ", failures)}. Check that a FedSharp server listens at one of these URLs and that the network allows it.",
             lastFault);
+    }
+
+    // The system's roots, plus the configured CA: a chain error alone (an unknown root) is forgiven when the
+    // certificate chains to that CA; a host-name mismatch or a missing certificate never is.
+    private static SocketsHttpHandler CreateHandler(HttpFederationTransportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var handler = new SocketsHttpHandler();
+        if (string.IsNullOrEmpty(options.CaCertificatePath))
+        {
+            return handler;
+        }
+
+        options.Validate();
+        X509Certificate2Collection authorities = LoadAuthorities(options.CaCertificatePath);
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            if (errors == SslPolicyErrors.None)
+            {
+                return true;
+            }
+
+            if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            using X509Certificate2 presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            return chain.Build(presented);
+        };
+        return handler;
+    }
+
+    private static X509Certificate2Collection LoadAuthorities(string path)
+    {
+        var authorities = new X509Certificate2Collection();
+        try
+        {
+            string text = File.ReadAllText(path);
+            if (text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+            {
+                authorities.ImportFromPem(text);
+            }
+            else
+            {
+                authorities.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+            }
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            throw new InvalidDataException($"The CA certificate file '{path}' (ssl.ca_cert_path or --ca-cert) holds no readable certificate: {ex.Message}. Give a PEM or DER certificate.", ex);
+        }
+
+        if (authorities.Count == 0)
+        {
+            throw new InvalidDataException($"The CA certificate file '{path}' (ssl.ca_cert_path or --ca-cert) holds no certificate. Give a PEM or DER certificate.");
+        }
+
+        return authorities;
+    }
+
+    private static T CallerOwnsTls<T>(HttpFederationTransportOptions options, T clientOrHandler)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.IsNullOrEmpty(options.CaCertificatePath))
+        {
+            throw new ArgumentException(
+                $"HttpFederationTransportOptions.CaCertificatePath is '{options.CaCertificatePath}' but the caller supplies its own HTTP client or handler, whose TLS settings would ignore it; trust the CA in that handler, or let the transport create its client.",
+                nameof(options));
+        }
+
+        return clientOrHandler;
     }
 
     /// <summary>Disposes the HTTP client when the transport created it.</summary>

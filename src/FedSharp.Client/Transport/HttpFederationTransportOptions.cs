@@ -27,6 +27,13 @@ public sealed class HttpFederationTransportOptions
     /// </summary>
     public Version HttpVersion { get; set; } = System.Net.HttpVersion.Version11;
 
+    /// <summary>
+    /// A PEM (one or more certificates) or DER file of CA certificates that <c>https://</c> servers' certificates may
+    /// chain to, besides the system's trusted roots (<c>ssl.ca_cert_path</c>, <c>--ca-cert</c>): for servers whose
+    /// certificates a private CA signed. The host name is checked as usual. Empty or null (default): system roots only.
+    /// </summary>
+    public string? CaCertificatePath { get; set; }
+
     /// <summary>Throws, naming the option, its value and the valid range, when a value is out of range.</summary>
     public void Validate()
     {
@@ -47,6 +54,11 @@ public sealed class HttpFederationTransportOptions
         if (RequestTimeout < TimeSpan.FromMilliseconds(1) || RequestTimeout > TimeSpan.FromHours(1))
         {
             throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "HttpFederationTransportOptions.RequestTimeout must lie between 1 ms and 1 hour.");
+        }
+
+        if (!string.IsNullOrEmpty(CaCertificatePath) && !File.Exists(CaCertificatePath))
+        {
+            throw new FileNotFoundException($"The CA certificate file '{CaCertificatePath}' (ssl.ca_cert_path or --ca-cert) does not exist; give the PEM file of the CA that signed the server's certificate.", CaCertificatePath);
         }
 
         if (HttpVersion is null || (HttpVersion != System.Net.HttpVersion.Version11 && HttpVersion != System.Net.HttpVersion.Version20))

@@ -22,6 +22,9 @@ public sealed class JobConfiguration
     /// <summary><c>enable_ssl</c>: serve devices over HTTPS with the <c>ssl</c> section's certificates. Default false.</summary>
     public bool EnableSsl { get; set; }
 
+    /// <summary>The dotted path of every key a configuration may set, in schema order (docs/configuration.md lists the same).</summary>
+    public static IReadOnlyList<string> KeyPaths { get; } = [.. ConfigurationSchema.Keys.Select(k => k.Path)];
+
     /// <summary>The <c>aggregation</c> section.</summary>
     public AggregationSection Aggregation { get; } = new();
 
@@ -158,6 +161,34 @@ public sealed class JobConfiguration
             LaplaceEvalEps = (float)Encrypt.LaplaceEval.LaplaceEvalEps,
         },
     };
+
+    /// <summary>
+    /// The keys this release loads but cannot act on (secure aggregation, differential privacy, the Redis cluster,
+    /// strategies other than FedAvg, …), one error each naming the key, its value and what to do instead; empty when
+    /// every key set can act. docs/configuration.md marks the same keys "refused".
+    /// </summary>
+    /// <returns>The refusals, each with the file and line (or the <c>--set</c> override) that set the key.</returns>
+    public IReadOnlyList<ConfigurationError> FindUnsupported() =>
+        [.. UnbuiltFeatures.Find(this).Select(e => KeySources.TryGetValue(e.KeyPath, out ConfigurationError? at)
+            ? e with { Source = at.Source, Line = at.Line, Column = at.Column }
+            : e)];
+
+    /// <summary>
+    /// Stops start-up when the configuration asks for something this release does not build, rather than run without
+    /// the protection or behaviour asked for. Every role (server, client, simulation) calls it before it starts.
+    /// </summary>
+    /// <exception cref="ConfigurationException">Lists every refused key (see <see cref="FindUnsupported"/>).</exception>
+    public void ThrowIfUnsupported()
+    {
+        IReadOnlyList<ConfigurationError> refused = FindUnsupported();
+        if (refused.Count > 0)
+        {
+            throw new ConfigurationException(refused[0].Source, refused);
+        }
+    }
+
+    /// <summary>Where each key was last written (file and line, or the <c>--set</c> assignment); keys set in code are absent.</summary>
+    internal Dictionary<string, ConfigurationError> KeySources { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Checks a configuration built or changed in code: every value in range, required keys set, rules between keys.

@@ -100,30 +100,47 @@ public sealed class FederatedServerTests : IDisposable
     }
 
     [Theory]
-    [InlineData(EncryptType.PwEncrypt)]
-    [InlineData(EncryptType.StablePwEncrypt)]
-    [InlineData(EncryptType.Signds)]
-    public async Task StartAsync_EncryptTypeWithUnservedRounds_ThrowsNamingTheSetting(EncryptType encrypt)
+    [InlineData(EncryptType.PwEncrypt, "PW_ENCRYPT", "unmasked")]
+    [InlineData(EncryptType.StablePwEncrypt, "STABLE_PW_ENCRYPT", "unmasked")]
+    [InlineData(EncryptType.DpEncrypt, "DP_ENCRYPT", "without noise")]
+    [InlineData(EncryptType.Signds, "SIGNDS", "in the clear")]
+    public async Task StartAsync_EncryptTypeNotBuilt_RefusesNamingTheKeyValueAndFix(EncryptType encrypt, string yamlName, string consequence)
     {
         JobConfiguration configuration = Configuration();
         configuration.Encrypt.EncryptTrainType = encrypt;
 
-        NotSupportedException error = await Assert.ThrowsAsync<NotSupportedException>(
+        ConfigurationException error = await Assert.ThrowsAsync<ConfigurationException>(
             () => FederatedServer.StartAsync(configuration, Models.Filled(1f), _time, CancellationToken.None));
 
-        Assert.Contains("encrypt.encrypt_train_type", error.Message, StringComparison.Ordinal);
+        ConfigurationError refusal = Assert.Single(error.Errors);
+        Assert.Equal("encrypt.encrypt_train_type", refusal.KeyPath);
+        Assert.Contains($"'encrypt.encrypt_train_type' is {yamlName}", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(consequence, refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("use NOT_ENCRYPT", refusal.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task StartAsync_QuantisedDownloads_ThrowsNamingTheSettingInsteadOfIgnoringIt()
+    public async Task StartAsync_QuantisedDownloads_RefusesNamingTheSettingInsteadOfIgnoringIt()
     {
         JobConfiguration configuration = Configuration();
         configuration.Compression.DownloadCompressType = CompressType.Quant;
 
-        NotSupportedException error = await Assert.ThrowsAsync<NotSupportedException>(
+        ConfigurationException error = await Assert.ThrowsAsync<ConfigurationException>(
             () => FederatedServer.StartAsync(configuration, Models.Filled(1f), _time, CancellationToken.None));
 
-        Assert.Contains("compression.download_compress_type", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'compression.download_compress_type' is QUANT", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_ParameterOfAnUnbuiltMode_RefusedEvenWhileTheModeIsOff()
+    {
+        JobConfiguration configuration = Configuration();
+        configuration.Encrypt.DpEncrypt.DpEps = 1;
+
+        ConfigurationException error = await Assert.ThrowsAsync<ConfigurationException>(
+            () => FederatedServer.StartAsync(configuration, Models.Filled(1f), _time, CancellationToken.None));
+
+        Assert.Contains("'encrypt.dp_encrypt.dp_eps' is 1: it is a parameter of DP_ENCRYPT", error.Message, StringComparison.Ordinal);
     }
 
     private static async Task<StartFLJobResponse> StartFlJobAsync(DeviceProtocolHandler handler, string id)

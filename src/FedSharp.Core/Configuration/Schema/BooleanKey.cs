@@ -1,7 +1,7 @@
 namespace FedSharp.Core.Configuration.Schema;
 
 /// <summary>A YAML 1.1 boolean, as PyYAML reads MindSpore files: true/True/TRUE, false/False/FALSE, yes/no, on/off.</summary>
-internal sealed class BooleanKey(string path, Action<JobConfiguration, bool> set)
+internal sealed class BooleanKey(string path, Func<JobConfiguration, bool> get, Action<JobConfiguration, bool> set)
     : ConfigurationKey(path, required: false)
 {
     public override string Expectation => "true or false";
@@ -27,6 +27,8 @@ internal sealed class BooleanKey(string path, Action<JobConfiguration, bool> set
         set(target, parsed.Value);
         return null;
     }
+
+    public override string Show(JobConfiguration target) => get(target) ? "true" : "false";
 
     // Both values of a bool are valid.
     public override string? Check(JobConfiguration target) => null;

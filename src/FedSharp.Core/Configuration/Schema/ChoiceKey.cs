@@ -24,6 +24,20 @@ internal sealed class ChoiceKey<T>(
         return $"'{Path}' is {value.Show()}; it must be {Expectation}{hint}";
     }
 
+    public override string Show(JobConfiguration target)
+    {
+        T current = get(target);
+        foreach ((string name, T choice) in choices)
+        {
+            if (EqualityComparer<T>.Default.Equals(choice, current))
+            {
+                return name;
+            }
+        }
+
+        return current.ToString();
+    }
+
     public override string? Check(JobConfiguration target)
     {
         T current = get(target);

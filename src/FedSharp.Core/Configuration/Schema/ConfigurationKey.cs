@@ -30,6 +30,9 @@ internal abstract class ConfigurationKey(string path, bool required)
     /// <returns>Null when it is in range, otherwise the error message.</returns>
     public abstract string? Check(JobConfiguration target);
 
+    /// <summary>The value <paramref name="target"/> holds, written as in YAML (e.g. <c>DP_ENCRYPT</c>, <c>0.5</c>, <c>'fl'</c>).</summary>
+    public abstract string Show(JobConfiguration target);
+
     protected string WrongType(ScalarText value) => $"'{Path}' must be {Expectation}; got {value.Show()}";
 
     protected string OutOfRange(string shown) => $"'{Path}' is {shown}; it must be {Expectation}";

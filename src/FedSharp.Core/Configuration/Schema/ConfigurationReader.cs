@@ -135,6 +135,7 @@ internal sealed partial class ConfigurationReader
             if (ConfigurationSchema.ByPath.TryGetValue(path, out ConfigurationKey? key))
             {
                 _written[path] = (line, column);
+                _target.KeySources[path] = new ConfigurationError(path, _source, line, column, string.Empty);
                 (int valueLine, int valueColumn) = Position(valueNode);
                 string? error = valueNode is YamlScalarNode scalar
                     ? key.Apply(_target, ToText(scalar))
@@ -195,6 +196,7 @@ internal sealed partial class ConfigurationReader
         }
 
         _written[path] = (0, 0);
+        _target.KeySources[path] = new ConfigurationError(path, source, 0, 0, string.Empty);
     }
 
     private void CheckRequired()

@@ -64,7 +64,7 @@ internal static class ConfigurationSchema
             c => c.ServerMode,
             (c, v) => c.ServerMode = v,
             required: true),
-        new BooleanKey("enable_ssl", (c, v) => c.EnableSsl = v),
+        new BooleanKey("enable_ssl", c => c.EnableSsl, (c, v) => c.EnableSsl = v),
 
         new ChoiceKey<AggregationType>(
             "aggregation.aggregation_type",
@@ -154,7 +154,7 @@ internal static class ConfigurationSchema
         new TextKey("ssl.cipher_list", c => c.Ssl.CipherList, (c, v) => c.Ssl.CipherList = v),
         Count("ssl.cert_expire_warning_time_in_day", 7, 180, c => c.Ssl.CertExpireWarningTimeInDay, (c, v) => c.Ssl.CertExpireWarningTimeInDay = v),
 
-        new BooleanKey("client_verify.pki_verify", (c, v) => c.ClientVerify.PkiVerify = v),
+        new BooleanKey("client_verify.pki_verify", c => c.ClientVerify.PkiVerify, (c, v) => c.ClientVerify.PkiVerify = v),
         new TextKey("client_verify.root_first_ca_path", c => c.ClientVerify.RootFirstCaPath, (c, v) => c.ClientVerify.RootFirstCaPath = v),
         new TextKey("client_verify.root_second_ca_path", c => c.ClientVerify.RootSecondCaPath, (c, v) => c.ClientVerify.RootSecondCaPath = v),
         new TextKey("client_verify.equip_crl_path", c => c.ClientVerify.EquipCrlPath, (c, v) => c.ClientVerify.EquipCrlPath = v),

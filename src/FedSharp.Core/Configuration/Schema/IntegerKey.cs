@@ -33,6 +33,8 @@ internal sealed class IntegerKey(
         return null;
     }
 
+    public override string Show(JobConfiguration target) => get(target).ToString(CultureInfo.InvariantCulture);
+
     public override string? Check(JobConfiguration target)
     {
         long value = get(target);

@@ -29,6 +29,9 @@ internal sealed class ParticipationLevelsKey() : ConfigurationKey("summary.parti
         return null;
     }
 
+    public override string Show(JobConfiguration target) =>
+        $"'{target.Summary.ParticipationTimeLevel1.TotalMinutes.ToString(CultureInfo.InvariantCulture)},{target.Summary.ParticipationTimeLevel2.TotalMinutes.ToString(CultureInfo.InvariantCulture)}'";
+
     public override string? Check(JobConfiguration target)
     {
         double first = target.Summary.ParticipationTimeLevel1.TotalMinutes;

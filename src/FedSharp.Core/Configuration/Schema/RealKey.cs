@@ -48,6 +48,8 @@ internal sealed partial class RealKey(
         return null;
     }
 
+    public override string Show(JobConfiguration target) => Show(get(target));
+
     public override string? Check(JobConfiguration target)
     {
         double value = get(target);

@@ -23,6 +23,8 @@ internal sealed class TextKey(
         return error;
     }
 
+    public override string Show(JobConfiguration target) => $"'{get(target)}'";
+
     public override string? Check(JobConfiguration target)
     {
         string text = get(target) ?? string.Empty;

@@ -1,0 +1,38 @@
+using FedSharp.Core.Protocol;
+
+namespace FedSharp.Client;
+
+public sealed partial class FederatedJob
+{
+    // The device's half of failing closed: a plan that asks for masking, noise, compression, another aggregation rule
+    // or another training mode is refused rather than answered with a plain FedAvg upload, which would leave the
+    // update unprotected, or train for a rule the device does not follow. Each refusal goes when the SDK builds it.
+    private FederatedJobException? RefusePlan(int iteration, FLPlan plan, StartFLJobResponse start)
+    {
+        string? refused = (plan.Cipher?.EncryptType ?? EncryptType.NotEncrypt) switch
+        {
+            EncryptType.NotEncrypt => null,
+            EncryptType.DpEncrypt => "encrypt_type DP_ENCRYPT (differential privacy), which this client does not build; it will not upload its update without noise",
+            EncryptType.Signds => "encrypt_type SIGNDS, which this client does not build; it will not upload its update in the clear",
+            EncryptType other => $"encrypt_type {other} (secure aggregation), which this client does not build; it will not upload its update unmasked",
+        };
+        refused ??= (plan.Aggregation?.Type ?? AggregationType.FedAvg) switch
+        {
+            AggregationType.FedAvg => null,
+            AggregationType other => $"aggregation {other}, whose local training this client does not build (it trains for FedAvg only)",
+        };
+        refused ??= plan.ServerMode is ServerMode.HybridTraining or ServerMode.CloudTraining
+            ? $"server_mode {plan.ServerMode}, which this client does not build (it runs cross-device FEDERATED_LEARNING rounds)"
+            : null;
+        refused ??= start.UploadCompressType != CompressType.NoCompress
+            ? $"upload_compress_type {start.UploadCompressType}, which this client does not encode"
+            : null;
+        return refused is null
+            ? null
+            : new FederatedJobException(
+                RoundPaths.StartFLJob,
+                iteration,
+                null,
+                $"Client '{_options.ClientId}' stopped in iteration {iteration}: job '{plan.FlName}' asks for {refused}. Run the job with a configuration this FedSharp release supports, or a client that builds the feature.");
+    }
+}
