@@ -11,14 +11,18 @@ using FedSharp.Server.Strategies;
 namespace FedSharp.Server;
 
 /// <summary>
-/// One federated learning server in process: in-memory stores, the <see cref="RoundCoordinator"/> with FedAvg, the
-/// checkpoint store, the metrics writer and the <see cref="DeviceProtocolHandler"/> that devices talk to. A host
+/// One federated learning server in process: the stores and strategy of its <see cref="FederatedServerOptions"/>
+/// (in memory and FedAvg by default), the <see cref="RoundCoordinator"/>, the checkpoint store, the metrics writer,
+/// the traffic log and the <see cref="DeviceProtocolHandler"/> that devices talk to. A host
 /// (Kestrel, or an in-process transport in simulation) passes requests to <see cref="Handler"/>.
 /// </summary>
 public sealed class FederatedServer : IAsyncDisposable
 {
-    private FederatedServer(RoundCoordinator coordinator, DeviceProtocolHandler handler, RoundStartup startup, JobConfiguration configuration)
+    private readonly DataRateLog? _dataRate;
+
+    private FederatedServer(RoundCoordinator coordinator, DeviceProtocolHandler handler, RoundStartup startup, JobConfiguration configuration, DataRateLog? dataRate)
     {
+        _dataRate = dataRate;
         Coordinator = coordinator;
         Handler = handler;
         Startup = startup;
@@ -37,12 +41,7 @@ public sealed class FederatedServer : IAsyncDisposable
     /// <summary>The configuration the server runs with.</summary>
     public JobConfiguration Configuration { get; }
 
-    /// <summary>
-    /// Validates the configuration, builds the in-memory stores, the coordinator (round options from the
-    /// configuration, FedAvg), the checkpoint store under <c>fedsharp.checkpoint_dir</c>/<c>fl_name</c>, the metrics
-    /// writer (<c>summary.metrics_file</c>, <c>summary.failure_event_file</c>) and the handler, then opens the first
-    /// iteration: after the newest readable checkpoint if there is one, else from <paramref name="initialModel"/>.
-    /// </summary>
+    /// <summary>Starts a server with in-memory stores and FedAvg; see <see cref="StartAsync(FederatedServerOptions, CancellationToken)"/>.</summary>
     /// <param name="configuration">The job; validated here.</param>
     /// <param name="initialModel">The model of iteration 0; also fixes the layout every update must have.</param>
     /// <param name="time">The clock and timers of the round windows.</param>
@@ -51,38 +50,70 @@ public sealed class FederatedServer : IAsyncDisposable
     /// <exception cref="ConfigurationException">The configuration breaks a rule, or asks for something this release
     /// does not build (<see cref="JobConfiguration.ThrowIfUnsupported"/>).</exception>
     /// <exception cref="InvalidOperationException">A checkpoint's layout differs from <paramref name="initialModel"/>.</exception>
-    public static async Task<FederatedServer> StartAsync(JobConfiguration configuration, ModelParameters initialModel, TimeProvider time, CancellationToken cancellationToken)
+    public static Task<FederatedServer> StartAsync(JobConfiguration configuration, ModelParameters initialModel, TimeProvider time, CancellationToken cancellationToken)
+        => StartAsync(new FederatedServerOptions { Configuration = configuration, InitialModel = initialModel, Time = time }, cancellationToken);
+
+    /// <summary>
+    /// Validates the configuration and refuses what this release does not build, then builds the coordinator from the
+    /// options' stores and strategy (in memory and FedAvg by default), the checkpoint store, the metrics writer
+    /// (<c>summary.metrics_file</c>, <c>summary.failure_event_file</c>), the traffic log (<c>summary.data_rate_dir</c>)
+    /// and the handler, then opens the first iteration: after the newest readable checkpoint if there is one, else
+    /// from the initial model.
+    /// </summary>
+    /// <param name="options">What the server is built from.</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <returns>A running server.</returns>
+    /// <exception cref="ArgumentException">A required option is missing.</exception>
+    /// <exception cref="ConfigurationException">The configuration breaks a rule, or asks for something this release
+    /// does not build (<see cref="JobConfiguration.ThrowIfUnsupported"/>).</exception>
+    /// <exception cref="IOException">The traffic log's directory cannot be created.</exception>
+    /// <exception cref="InvalidOperationException">A checkpoint's layout differs from the initial model.</exception>
+    public static async Task<FederatedServer> StartAsync(FederatedServerOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(initialModel);
-        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        JobConfiguration configuration = options.Configuration!;
+        TimeProvider time = options.Time;
         configuration.Validate();
         configuration.ThrowIfUnsupported();
-        RoundOptions options = RoundOptionsMapping.FromConfiguration(configuration);
-        var models = new InMemoryModelStore();
-        var checkpoints = new CheckpointStore(configuration.FedSharp.CheckpointDir, configuration.FlName, options.CheckpointKeepCount, time);
-        var metrics = new IterationMetricsWriter(configuration.Summary.MetricsFile, configuration.Summary.FailureEventFile, options.ContinuousFailureTimes, time);
-        var coordinator = new RoundCoordinator(options, new InMemoryRoundStore(), new InMemoryUpdateStore(), models, new FedAvg(), time, checkpoints, metrics);
+        RoundOptions roundOptions = RoundOptionsMapping.FromConfiguration(configuration);
+        IModelStore models = options.ModelStore ?? new InMemoryModelStore();
+        var checkpoints = new CheckpointStore(options.CheckpointDirectory ?? configuration.FedSharp.CheckpointDir, configuration.FlName, roundOptions.CheckpointKeepCount, time);
+        var metrics = new IterationMetricsWriter(configuration.Summary.MetricsFile, configuration.Summary.FailureEventFile, roundOptions.ContinuousFailureTimes, time);
+        DataRateLog? dataRate = configuration.Summary.DataRateDir.Length == 0
+            ? null
+            : new DataRateLog(configuration.Summary.DataRateDir, options.ServerName ?? configuration.FlName, time);
+        var coordinator = new RoundCoordinator(
+            roundOptions,
+            options.RoundStore ?? new InMemoryRoundStore(),
+            options.UpdateStore ?? new InMemoryUpdateStore(),
+            models,
+            options.Strategy ?? new FedAvg(),
+            time,
+            checkpoints,
+            metrics);
         try
         {
-            RoundStartup startup = await coordinator.InitializeAsync(initialModel, cancellationToken);
+            RoundStartup startup = await coordinator.InitializeAsync(options.InitialModel!, cancellationToken);
             PublishedModel current = await models.GetCurrentAsync(cancellationToken)
                 ?? throw new InvalidOperationException($"The coordinator of job '{configuration.FlName}' started without publishing a model; this is a bug in {nameof(RoundCoordinator)}.");
-            var handler = new DeviceProtocolHandler(coordinator, configuration, options, current.Parameters.ZerosLike(), time);
-            return new FederatedServer(coordinator, handler, startup, configuration);
+            var handler = new DeviceProtocolHandler(coordinator, configuration, roundOptions, current.Parameters.ZerosLike(), time, dataRate);
+            return new FederatedServer(coordinator, handler, startup, configuration, dataRate);
         }
         catch
         {
             coordinator.Dispose();
+            dataRate?.Dispose();
             throw;
         }
     }
 
-    /// <summary>Stops serving rounds (later requests get 503) and stops the round timers.</summary>
+    /// <summary>Stops serving rounds (later requests get 503), stops the round timers and writes the traffic still counted.</summary>
     public ValueTask DisposeAsync()
     {
         Handler.StopServing();
         Coordinator.Dispose();
+        _dataRate?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -45,9 +45,6 @@ internal static class UnbuiltFeatures
         new("distributed_cache.private_key_filename", Cluster),
         new("distributed_cache.server_name", Cluster),
 
-        new("summary.data_rate_dir", "per-server traffic logs are not built yet; remove the key"),
-        new("summary.participation_time_level", "participation-time buckets are not built yet; remove the key"),
-
         new("unsupervised.cluster_client_num", Unsupervised),
         new("unsupervised.eval_type", Unsupervised),
 

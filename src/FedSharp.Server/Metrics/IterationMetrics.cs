@@ -11,6 +11,9 @@ namespace FedSharp.Server.Metrics;
 /// <param name="BytesIn">Tensor payload bytes received in accepted updates (4 per float32, no protocol framing).</param>
 /// <param name="BytesOut">Tensor payload bytes of the models handed out by startFLJob and getModel.</param>
 /// <param name="ConsecutiveFailures">Failed iterations in a row including this one; 0 when it was valid.</param>
+/// <param name="ParticipationTimeLevel1">Accepted updates that came less than <c>summary.participation_time_level</c>'s first bound after their client's startFLJob.</param>
+/// <param name="ParticipationTimeLevel2">Accepted updates that came less than its second bound after (level 1's included).</param>
+/// <param name="ParticipationTimeLevel3">Every accepted update that this server added (MindSpore's cumulative level 3).</param>
 public sealed record IterationMetrics(
     int Iteration,
     bool Valid,
@@ -21,4 +24,7 @@ public sealed record IterationMetrics(
     TimeSpan Duration,
     long BytesIn,
     long BytesOut,
-    int ConsecutiveFailures);
+    int ConsecutiveFailures,
+    int ParticipationTimeLevel1 = 0,
+    int ParticipationTimeLevel2 = 0,
+    int ParticipationTimeLevel3 = 0);

@@ -11,7 +11,9 @@ namespace FedSharp.Server.Metrics;
 /// </summary>
 /// <remarks>
 /// Metrics line keys: <c>time</c>, <c>iteration</c>, <c>valid</c>, <c>reason</c>, <c>loss</c>, <c>accuracy</c>
-/// (null when no client reported one), <c>participants</c>, <c>duration_ms</c>, <c>bytes_in</c>, <c>bytes_out</c>.
+/// (null when no client reported one), <c>participants</c>, <c>duration_ms</c>, <c>bytes_in</c>, <c>bytes_out</c>,
+/// <c>participation_time_level1..3</c> (accepted updates that came within each bound of
+/// <c>summary.participation_time_level</c> after their client joined; level 3 counts them all).
 /// Failure lines: <c>time</c>, <c>event</c> (<c>iteration_failed</c> or <c>continuous_failures</c>),
 /// <c>iteration</c>, <c>consecutive_failures</c>, <c>reason</c>. Appends are serialized, so concurrent callers never
 /// interleave within a line.
@@ -59,6 +61,9 @@ public sealed class IterationMetricsWriter
             writer.WriteNumber("duration_ms", (long)metrics.Duration.TotalMilliseconds);
             writer.WriteNumber("bytes_in", metrics.BytesIn);
             writer.WriteNumber("bytes_out", metrics.BytesOut);
+            writer.WriteNumber("participation_time_level1", metrics.ParticipationTimeLevel1);
+            writer.WriteNumber("participation_time_level2", metrics.ParticipationTimeLevel2);
+            writer.WriteNumber("participation_time_level3", metrics.ParticipationTimeLevel3);
         });
 
         var failureLines = new StringBuilder();

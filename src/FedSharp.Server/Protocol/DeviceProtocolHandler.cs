@@ -2,6 +2,7 @@ using System.Text;
 using FedSharp.Core.Configuration;
 using FedSharp.Core.Models;
 using FedSharp.Core.Protocol;
+using FedSharp.Server.Metrics;
 using FedSharp.Server.Rounds;
 using FedSharp.Server.Stores;
 using Google.Protobuf;
@@ -31,6 +32,7 @@ public sealed partial class DeviceProtocolHandler
     private readonly TimeSpan _retryInterval;
     private readonly TimeProvider _time;
     private readonly ModelBufferPool _buffers;
+    private readonly DataRateLog? _dataRate;
     private volatile EncodedModel? _encoded;
     private volatile bool _stopped;
 
@@ -40,7 +42,8 @@ public sealed partial class DeviceProtocolHandler
     /// <param name="options">The round options the coordinator runs with; the windows give the clients' next request times.</param>
     /// <param name="layout">The global model's names and shapes; uploads are decoded against it.</param>
     /// <param name="time">The clock of <c>server_time_ms</c> and next request times; the coordinator's clock.</param>
-    public DeviceProtocolHandler(RoundCoordinator coordinator, JobConfiguration configuration, RoundOptions options, ModelParameters layout, TimeProvider time)
+    /// <param name="dataRate">Counts every request's and reply's bytes (<c>summary.data_rate_dir</c>); null for none.</param>
+    public DeviceProtocolHandler(RoundCoordinator coordinator, JobConfiguration configuration, RoundOptions options, ModelParameters layout, TimeProvider time, DataRateLog? dataRate = null)
     {
         ArgumentNullException.ThrowIfNull(coordinator);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -56,6 +59,7 @@ public sealed partial class DeviceProtocolHandler
         _retryInterval = options.RetryInterval;
         _time = time;
         _buffers = new ModelBufferPool(layout, 4 * Environment.ProcessorCount);
+        _dataRate = dataRate;
     }
 
     /// <summary>Raised, on the request's thread, when a request failed with an unexpected exception that became a SYSTEM_ERROR reply.</summary>
@@ -68,6 +72,13 @@ public sealed partial class DeviceProtocolHandler
     /// <returns>The status, body, content type and retry delay to send back.</returns>
     /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled.</exception>
     public async Task<ProtocolResponse> HandleAsync(string round, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        ProtocolResponse response = await HandleRoundAsync(round, body, cancellationToken);
+        _dataRate?.Record(body.Length, response.Content.Length);
+        return response;
+    }
+
+    private async Task<ProtocolResponse> HandleRoundAsync(string round, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         if (round is null || !s_rounds.TryGetValue(round, out RoundMessages? messages))
         {

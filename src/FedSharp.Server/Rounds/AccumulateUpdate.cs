@@ -4,4 +4,5 @@ namespace FedSharp.Server.Rounds;
 /// <param name="ClientId">The client whose update was accepted.</param>
 /// <param name="Iteration">The iteration it belongs to.</param>
 /// <param name="DataSize">The weight to fold in: the data size declared at startFLJob.</param>
-public sealed record AccumulateUpdate(string ClientId, int Iteration, int DataSize) : RoundEffect;
+/// <param name="RegisteredAt">When the client joined the iteration; its participation time ends now.</param>
+public sealed record AccumulateUpdate(string ClientId, int Iteration, int DataSize, DateTimeOffset RegisteredAt) : RoundEffect;

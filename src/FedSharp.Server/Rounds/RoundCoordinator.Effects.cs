@@ -58,7 +58,9 @@ public sealed partial class RoundCoordinator
             throw;
         }
 
-        TrafficOf(update.Iteration).AddIn(update.PayloadBytes);
+        IterationTraffic traffic = TrafficOf(update.Iteration);
+        traffic.AddIn(update.PayloadBytes);
+        traffic.AddParticipation(_time.GetUtcNow() - accumulate.RegisteredAt, _participationTimeLevel1, _participationTimeLevel2);
         RoundTransition transition = await CommitAndRunAsync(new UpdateAccumulated(update.ClientId, update.Iteration), null, cancellationToken);
         if (transition.State.Iteration != update.Iteration || transition.State.Status != InstanceStatus.Running)
         {
@@ -137,7 +139,10 @@ public sealed partial class RoundCoordinator
                 outcome.Duration,
                 traffic?.BytesIn ?? 0,
                 traffic?.BytesOut ?? 0,
-                consecutiveFailures));
+                consecutiveFailures,
+                traffic?.WithinLevel1 ?? 0,
+                traffic?.WithinLevel2 ?? 0,
+                traffic?.Updates ?? 0));
         }
 
         await _updates.DiscardAsync(outcome.Iteration, cancellationToken);

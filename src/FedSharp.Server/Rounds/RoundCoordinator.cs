@@ -32,6 +32,8 @@ public sealed partial class RoundCoordinator : IDisposable
     private readonly CheckpointStore? _checkpoints;
     private readonly IterationMetricsWriter? _metrics;
     private readonly ConcurrentDictionary<int, IterationTraffic> _traffic = new();
+    private readonly TimeSpan _participationTimeLevel1;
+    private readonly TimeSpan _participationTimeLevel2;
 
     // Names and shapes never change within an instance, so updates are checked against this copy of the layout
     // instead of fetching the whole global model from a remote store for every update.
@@ -63,6 +65,8 @@ public sealed partial class RoundCoordinator : IDisposable
         ArgumentNullException.ThrowIfNull(strategy);
         ArgumentNullException.ThrowIfNull(time);
         _machine = new RoundStateMachine(options);
+        _participationTimeLevel1 = options.ParticipationTimeLevel1;
+        _participationTimeLevel2 = options.ParticipationTimeLevel2;
         _rounds = rounds;
         _updates = updates;
         _models = models;

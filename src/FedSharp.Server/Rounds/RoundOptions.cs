@@ -73,6 +73,16 @@ public sealed class RoundOptions
     /// </summary>
     public int ContinuousFailureTimes { get; set; } = 10;
 
+    /// <summary>
+    /// The two bounds of the participation-time buckets (<c>summary.participation_time_level</c>, MindSpore's
+    /// <c>participationTimeLevel1..3</c>): an accepted update counts in level 1 when it came less than this long after
+    /// its client's startFLJob. Whole minutes in (0, 2880], below <see cref="ParticipationTimeLevel2"/>; default 5 min.
+    /// </summary>
+    public TimeSpan ParticipationTimeLevel1 { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The upper bound of participation-time level 2; above <see cref="ParticipationTimeLevel1"/>, at most 2880 minutes; default 15 min.</summary>
+    public TimeSpan ParticipationTimeLevel2 { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The updateModel threshold T_update = ceil(T_start × <see cref="UpdateModelRatio"/>), at least 1.</summary>
     public int UpdateModelThreshold => Math.Max(1, (int)Math.Ceiling(StartFlJobThreshold * UpdateModelRatio));
 
@@ -113,6 +123,11 @@ public sealed class RoundOptions
         if (ContinuousFailureTimes < 1)
         {
             problems.Add($"{nameof(ContinuousFailureTimes)} is {ContinuousFailureTimes}; it must be between 1 and {int.MaxValue}.");
+        }
+
+        if (ParticipationTimeLevel1 <= TimeSpan.Zero || ParticipationTimeLevel2 <= ParticipationTimeLevel1 || ParticipationTimeLevel2 > TimeSpan.FromMinutes(2880))
+        {
+            problems.Add($"{nameof(ParticipationTimeLevel1)} and {nameof(ParticipationTimeLevel2)} are {ParticipationTimeLevel1} and {ParticipationTimeLevel2}; they must satisfy 0 < level 1 < level 2 ≤ 2880 minutes.");
         }
 
         return problems;

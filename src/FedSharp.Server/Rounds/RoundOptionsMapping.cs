@@ -33,6 +33,8 @@ public static class RoundOptionsMapping
             SamplingSeed = configuration.FedSharp.Seed,
             CheckpointKeepCount = configuration.FedSharp.CheckpointKeepCount,
             ContinuousFailureTimes = configuration.Summary.ContinuousFailureTimes,
+            ParticipationTimeLevel1 = configuration.Summary.ParticipationTimeLevel1,
+            ParticipationTimeLevel2 = configuration.Summary.ParticipationTimeLevel2,
         };
     }
 }

@@ -112,7 +112,7 @@ public sealed partial class RoundStateMachine
             return (state, RoundReply.RequestError($"Client '{id}' declared data size {registration.DataSize} at startFLJob but {request.DataSize} in its update for iteration {iteration}; the weight is fixed when the client joins.", iteration));
         }
 
-        effects.Add(new AccumulateUpdate(id, iteration, registration.DataSize));
+        effects.Add(new AccumulateUpdate(id, iteration, registration.DataSize, registration.RegisteredAt));
         RoundState next = state with
         {
             Clients = state.Clients.SetItem(id, registration with { Status = ParticipationStatus.Updating }),

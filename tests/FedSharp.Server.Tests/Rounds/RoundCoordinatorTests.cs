@@ -284,6 +284,37 @@ public sealed class RoundCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task EndToEnd_UpdatesAfterDifferentDelays_MetricsCountThemInCumulativeParticipationLevels()
+    {
+        RoundOptions options = Options(threshold: 3, iterations: 2);
+        options.UpdateModelTimeWindow = TimeSpan.FromHours(1);
+        options.GlobalIterationTimeWindow = TimeSpan.FromHours(2);
+        options.ParticipationTimeLevel1 = TimeSpan.FromMinutes(5);
+        options.ParticipationTimeLevel2 = TimeSpan.FromMinutes(15);
+        RoundCoordinator coordinator = Create(options, metrics: true);
+        await coordinator.InitializeAsync(Models.Filled(0), CancellationToken.None);
+        var global = new Dictionary<string, ModelParameters>();
+        foreach (string id in new[] { "fast", "medium", "slow" })
+        {
+            global[id] = (await coordinator.StartFlJobAsync(id, 2, CancellationToken.None)).Training!.Model.Parameters;
+        }
+
+        // 1 minute, 10 minutes and 20 minutes after joining: levels <5 min, <15 min and the rest.
+        int client = 0;
+        foreach ((string id, TimeSpan at) in new[] { ("fast", TimeSpan.FromMinutes(1)), ("medium", TimeSpan.FromMinutes(9)), ("slow", TimeSpan.FromMinutes(10)) })
+        {
+            _time.Advance(at);
+            RoundReply reply = await coordinator.UpdateModelAsync(new ClientUpdate(id, 1, Trained(global[id], client++, 1), 2, loss: 1), CancellationToken.None);
+            Assert.Equal(RoundRetcode.Succeed, reply.Code);
+        }
+
+        using JsonDocument line = JsonDocument.Parse(Assert.Single(File.ReadAllLines(MetricsPath)));
+        Assert.Equal(1, line.RootElement.GetProperty("participation_time_level1").GetInt32());
+        Assert.Equal(2, line.RootElement.GetProperty("participation_time_level2").GetInt32());
+        Assert.Equal(3, line.RootElement.GetProperty("participation_time_level3").GetInt32());
+    }
+
+    [Fact]
     public async Task InitializeAsync_AfterValidIterations_ResumesFromNewestCheckpoint()
     {
         RoundCoordinator first = Create(Options(threshold: 1, iterations: 5), Checkpoints());

@@ -243,7 +243,7 @@ public sealed class RoundStateMachineTests
         RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
 
         Assert.Equal(RoundRetcode.Succeed, transition.Reply!.Code);
-        Assert.Equal([new AccumulateUpdate("a", 1, 10)], transition.Effects);
+        Assert.Equal([new AccumulateUpdate("a", 1, 10, state.Clients["a"].RegisteredAt)], transition.Effects);
         Assert.Equal(1, transition.State.UpdatesAccepted);
         Assert.Equal(0, transition.State.UpdatesAccumulated);
         Assert.Equal(ParticipationStatus.Updating, transition.State.Clients["a"].Status);
