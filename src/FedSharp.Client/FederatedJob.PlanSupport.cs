@@ -1,3 +1,4 @@
+using FedSharp.Core.Models;
 using FedSharp.Core.Protocol;
 
 namespace FedSharp.Client;
@@ -24,6 +25,9 @@ public sealed partial class FederatedJob
         refused ??= plan.ServerMode is ServerMode.HybridTraining or ServerMode.CloudTraining
             ? $"server_mode {plan.ServerMode}, which this client does not build (it runs cross-device FEDERATED_LEARNING rounds)"
             : null;
+        refused ??= UnclaimedStrategyFields(plan) is { Count: > 0 } unclaimed
+            ? $"strategy field(s) {string.Join(", ", unclaimed.Select(n => $"'{n}'"))}, which neither this client's trainer nor its update hooks act on"
+            : null;
         refused ??= start.UploadCompressType != CompressType.NoCompress
             ? $"upload_compress_type {start.UploadCompressType}, which this client does not encode"
             : null;
@@ -34,5 +38,38 @@ public sealed partial class FederatedJob
                 iteration,
                 null,
                 $"Client '{_options.ClientId}' stopped in iteration {iteration}: job '{plan.FlName}' asks for {refused}. Run the job with a configuration this FedSharp release supports, or a client that builds the feature.");
+    }
+
+    // A scalar is named as it is; a tensor by its name's part before the first '/' ("c/fc.weight" is field "c").
+    private List<string> UnclaimedStrategyFields(FLPlan plan)
+    {
+        if (plan.Strategy is not { } strategy)
+        {
+            return [];
+        }
+
+        var claimed = new HashSet<string>(_trainer.StrategyFields, StringComparer.Ordinal);
+        foreach (IUpdateHook hook in _options.UpdateHooks)
+        {
+            claimed.UnionWith(hook.StrategyFields);
+        }
+
+        return [.. strategy.Scalars.Keys
+            .Concat(strategy.Tensors.Select(t => t.Name.Split('/')[0]))
+            .Distinct(StringComparer.Ordinal)
+            .Where(name => !claimed.Contains(name))
+            .Order(StringComparer.Ordinal)];
+    }
+
+    private StrategyParameters DecodeStrategy(int iteration, FLPlan plan)
+    {
+        try
+        {
+            return StrategyParameters.FromMessage(plan.Strategy);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw Malformed(RoundPaths.StartFLJob, iteration, ex.Message);
+        }
     }
 }

@@ -155,13 +155,20 @@ public sealed partial class FederatedJob
                 throw refusal;
             }
 
-            _trainer.SetParameters(DecodeModel(RoundPaths.StartFLJob, iteration, start.Tensors, start.DownloadCompressType));
+            StrategyParameters strategy = DecodeStrategy(iteration, plan);
+            ModelParameters global = DecodeModel(RoundPaths.StartFLJob, iteration, start.Tensors, start.DownloadCompressType);
+            _trainer.SetParameters(global);
             double? accuracy = _options.EvaluateGlobalModel ? _trainer.Evaluate()?.Accuracy : null;
-            LocalTrainingResult training = _trainer.Train(new LocalTrainingPlan(iteration, plan.Epochs, plan.MiniBatch, plan.Lr, plan.Momentum, plan.WeightDecay));
+            LocalTrainingResult training = _trainer.Train(new LocalTrainingPlan(iteration, plan.Epochs, plan.MiniBatch, plan.Lr, plan.Momentum, plan.WeightDecay)
+            {
+                Strategy = strategy,
+                GlobalModel = global,
+            });
             IterationParticipation participation = IterationParticipation.TrainingDiverged;
             if (training.Succeeded)
             {
-                UpdateModelResponse? update = await ExchangeAsync(RoundPaths.UpdateModel, iteration, UpdateModelRequestFor(iteration, training, accuracy), UpdateModelResponse.Parser, run, cancellationToken);
+                var upload = new UploadContext(iteration, plan, strategy, global, _trainer.GetParameters());
+                UpdateModelResponse? update = await ExchangeAsync(RoundPaths.UpdateModel, iteration, UpdateModelRequestFor(upload, training, accuracy), UpdateModelResponse.Parser, run, cancellationToken);
                 if (update is null)
                 {
                     return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
@@ -322,8 +329,9 @@ public sealed partial class FederatedJob
         TimestampMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
     };
 
-    private UpdateModelRequest UpdateModelRequestFor(int iteration, LocalTrainingResult training, double? accuracy)
+    private UpdateModelRequest UpdateModelRequestFor(UploadContext upload, LocalTrainingResult training, double? accuracy)
     {
+        int iteration = upload.Iteration;
         var request = new UpdateModelRequest
         {
             ProtocolVersion = ProtocolVersion.Current,
@@ -340,7 +348,12 @@ public sealed partial class FederatedJob
         }
 
         // The wire rule: plain trained weights; the server weighs them by the data size declared at startFLJob.
-        request.Tensors.Add(TensorCodec.Encode(_trainer.GetParameters()));
+        foreach (IUpdateHook hook in _options.UpdateHooks)
+        {
+            hook.BeforeUpload(upload);
+        }
+
+        request.Tensors.Add(TensorCodec.Encode(upload.Update));
         return request;
     }
 

@@ -60,6 +60,9 @@ public sealed class FederatedJobOptions
     /// </summary>
     public bool DownloadFinalModel { get; set; } = true;
 
+    /// <summary>Hooks that rewrite each trained update before upload (clip, noise, compress, mask), in order. Default none.</summary>
+    public IReadOnlyList<IUpdateHook> UpdateHooks { get; set; } = [];
+
     /// <summary>Throws, naming the option, its value and the valid range, when a value is out of range.</summary>
     public void Validate()
     {

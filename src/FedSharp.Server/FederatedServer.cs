@@ -78,6 +78,7 @@ public sealed class FederatedServer : IAsyncDisposable
         configuration.ThrowIfUnsupported();
         RoundOptions roundOptions = RoundOptionsMapping.FromConfiguration(configuration);
         IModelStore models = options.ModelStore ?? new InMemoryModelStore();
+        IStrategy strategy = options.Strategy ?? new FedAvg();
         var checkpoints = new CheckpointStore(options.CheckpointDirectory ?? configuration.FedSharp.CheckpointDir, configuration.FlName, roundOptions.CheckpointKeepCount, time);
         var metrics = new IterationMetricsWriter(configuration.Summary.MetricsFile, configuration.Summary.FailureEventFile, roundOptions.ContinuousFailureTimes, time);
         DataRateLog? dataRate = configuration.Summary.DataRateDir.Length == 0
@@ -86,9 +87,9 @@ public sealed class FederatedServer : IAsyncDisposable
         var coordinator = new RoundCoordinator(
             roundOptions,
             options.RoundStore ?? new InMemoryRoundStore(),
-            options.UpdateStore ?? new InMemoryUpdateStore(),
+            options.UpdateStore ?? new InMemoryUpdateStore(strategy.Accumulator.Kind),
             models,
-            options.Strategy ?? new FedAvg(),
+            strategy,
             time,
             checkpoints,
             metrics);

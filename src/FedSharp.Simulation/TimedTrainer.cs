@@ -37,6 +37,9 @@ internal sealed class TimedTrainer : ITrainer
     public void SetParameters(ModelParameters parameters) => _inner.SetParameters(parameters);
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string> StrategyFields => _inner.StrategyFields;
+
+    /// <inheritdoc />
     public LocalTrainingResult Train(LocalTrainingPlan plan)
     {
         long start = _clock.Time.GetTimestamp();

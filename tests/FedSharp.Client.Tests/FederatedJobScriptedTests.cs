@@ -1,5 +1,6 @@
 using FedSharp.Client.Training;
 using FedSharp.Client.Transport;
+using FedSharp.Core.Models;
 using FedSharp.Core.Protocol;
 using FedSharp.Learning.Models;
 using FedSharp.Testing;
@@ -132,6 +133,92 @@ public sealed class FederatedJobScriptedTests
 
         Assert.Contains($"Client 'careful' stopped in iteration 1: job 'job' asks for {named}", error.Message, StringComparison.Ordinal);
         Assert.Equal([RoundPaths.StartFLJob], rounds);
+    }
+
+    [Fact]
+    public async Task RunAsync_PlanWithStrategyFieldAHookClaims_HookSeesFieldsAndGlobalModel_AndItsRewriteIsUploaded()
+    {
+        LearningTrainer trainer = Trainer();
+        ModelParameters global = trainer.GetParameters();
+        UpdateModelRequest? uploaded = null;
+        var transport = new InProcessTransport((round, body, _) =>
+        {
+            IMessage reply = round switch
+            {
+                RoundPaths.StartFLJob => StartWithStrategy(global, ("clip_norm", 0.001)),
+                RoundPaths.UpdateModel => new UpdateModelResponse { Retcode = Retcode.Succeed },
+                RoundPaths.GetResult => new GetResultResponse { Retcode = Retcode.Succeed, Iteration = 1, Outcome = IterationOutcome.Valid },
+                _ => throw new InvalidOperationException($"unexpected round {round}"),
+            };
+            if (round == RoundPaths.UpdateModel)
+            {
+                uploaded = UpdateModelRequest.Parser.ParseFrom(body.Span);
+            }
+
+            return Task.FromResult(Reply(reply));
+        });
+        var hook = new ClipHook();
+        var job = new FederatedJob(
+            new FederatedJobOptions { FlName = "job", ClientId = "hooked", DownloadFinalModel = false, UpdateHooks = [hook] }, transport, trainer, new ManualTimeProvider());
+
+        FederatedJobResult result = await job.RunAsync(CancellationToken.None);
+
+        Assert.Equal(FederatedJobStopReason.PlanCompleted, result.StopReason);
+        UploadContext seen = Assert.Single(hook.Seen);
+        Assert.Equal(0.001, seen.Strategy.Scalars["clip_norm"]);
+        Assert.Equal(global.Tensors.SelectMany(t => t.Values), seen.GlobalModel.Tensors.SelectMany(t => t.Values));
+        Assert.True(TensorCodec.TryDecode(uploaded!.Tensors, global, out ModelParameters? sent, out _));
+        Assert.All(sent.Tensors.SelectMany(t => t.Values), v => Assert.InRange(v, -0.001f, 0.001f));
+        Assert.Contains(sent.Tensors.SelectMany(t => t.Values), v => Math.Abs(v) == 0.001f);
+    }
+
+    [Fact]
+    public async Task RunAsync_PlanWithStrategyFieldNobodyClaims_StopsBeforeTraining()
+    {
+        LearningTrainer trainer = Trainer();
+        ModelParameters global = trainer.GetParameters();
+        var rounds = new List<string>();
+        var transport = new InProcessTransport((round, _, _) =>
+        {
+            rounds.Add(round);
+            return Task.FromResult(Reply(StartWithStrategy(global, ("proximal_mu", 0.01))));
+        });
+        var job = new FederatedJob(new FederatedJobOptions { FlName = "job", ClientId = "plain", DownloadFinalModel = false, UpdateHooks = [new ClipHook()] }, transport, trainer, new ManualTimeProvider());
+
+        FederatedJobException error = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
+
+        Assert.Contains("asks for strategy field(s) 'proximal_mu', which neither this client's trainer nor its update hooks act on", error.Message, StringComparison.Ordinal);
+        Assert.Equal([RoundPaths.StartFLJob], rounds);
+    }
+
+    private static StartFLJobResponse StartWithStrategy(ModelParameters global, (string Name, double Value) field)
+    {
+        var plan = new FLPlan { FlName = "job", Iterations = 1, Epochs = 1, MiniBatch = 4, Lr = 0.5f, Cipher = new CipherPublicParams(), Aggregation = new Aggregation(), Strategy = new StrategyConfig() };
+        plan.Strategy.Scalars.Add(field.Name, field.Value);
+        var start = new StartFLJobResponse { Retcode = Retcode.Succeed, Iteration = 1, FlPlan = plan };
+        start.Tensors.AddRange(TensorCodec.Encode(global));
+        return start;
+    }
+
+    // Clips every value of the update to ±clip_norm, as a DP hook would clip before adding noise.
+    private sealed class ClipHook : IUpdateHook
+    {
+        public List<UploadContext> Seen { get; } = [];
+
+        public IReadOnlyCollection<string> StrategyFields => ["clip_norm"];
+
+        public void BeforeUpload(UploadContext context)
+        {
+            Seen.Add(context);
+            float clip = (float)context.Strategy.Scalars["clip_norm"];
+            foreach (ParameterTensor tensor in context.Update.Tensors)
+            {
+                for (int i = 0; i < tensor.Values.Length; i++)
+                {
+                    tensor.Values[i] = Math.Clamp(tensor.Values[i], -clip, clip);
+                }
+            }
+        }
     }
 
     private static TransportResponse Reply(IMessage message) => new(200, message.ToByteArray(), null);

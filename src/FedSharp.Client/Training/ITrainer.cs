@@ -27,6 +27,13 @@ public interface ITrainer
     /// <exception cref="ArgumentException">The names, shapes or order differ; the message names the first difference.</exception>
     void SetParameters(ModelParameters parameters);
 
+    /// <summary>
+    /// The names of the plan's strategy fields this trainer's training acts on (FedProx's <c>proximal_mu</c>, a tensor
+    /// name's part before its first '/'). A plan whose strategy fields neither the trainer nor an
+    /// <see cref="IUpdateHook"/> claims is refused rather than trained as plain FedAvg. Default none.
+    /// </summary>
+    IReadOnlyCollection<string> StrategyFields => [];
+
     /// <summary>Trains the current parameters on the local data as <paramref name="plan"/> says.</summary>
     /// <param name="plan">Epochs, batch size and optimizer settings from the server's FLPlan.</param>
     /// <returns>The mean loss and sample count, or a failure after which the parameters are those before training.</returns>

@@ -1,3 +1,5 @@
+using FedSharp.Core.Models;
+
 namespace FedSharp.Client.Training;
 
 /// <summary>
@@ -12,6 +14,12 @@ namespace FedSharp.Client.Training;
 /// <param name="WeightDecay">L2 weight decay, finite and at least 0.</param>
 public sealed record LocalTrainingPlan(int Iteration, int Epochs, int BatchSize, float LearningRate, float Momentum = 0f, float WeightDecay = 0f)
 {
+    /// <summary>The plan's strategy fields (FedProx's μ, SCAFFOLD's control variates); <see cref="StrategyParameters.None"/> for FedAvg.</summary>
+    public StrategyParameters Strategy { get; init; } = StrategyParameters.None;
+
+    /// <summary>The global model the iteration trains from (FedProx's proximal term pulls towards it); null when the caller has none.</summary>
+    public ModelParameters? GlobalModel { get; init; }
+
     /// <summary>Throws, naming the field, its value and the valid range, when the plan cannot be trained.</summary>
     public void Validate()
     {

@@ -43,7 +43,8 @@ public sealed partial class DeviceProtocolHandler
 
         RoundState state = await _coordinator.GetStateAsync(cancellationToken);
         response.IsSelected = true;
-        response.FlPlan = _plan;
+        // FedAvg's plan is the shared one, byte for byte; a strategy with parameters gets a copy carrying them.
+        response.FlPlan = training.Parameters?.ToMessage() is { } strategy ? new FLPlan(_plan) { Strategy = strategy } : _plan;
         response.DownloadCompressType = CompressType.NoCompress;
         response.UploadCompressType = CompressType.NoCompress;
         response.UnsupervisedEvalFlag = UnsupervisedEvalFlag.NotEval;

@@ -44,11 +44,11 @@ public sealed partial class RoundCoordinator : IDisposable
     /// <param name="rounds">Shared round state.</param>
     /// <param name="updates">Per-iteration running sums.</param>
     /// <param name="models">The published global model.</param>
-    /// <param name="strategy">The aggregation algorithm, e.g. <see cref="FedAvg"/>.</param>
+    /// <param name="strategy">The aggregation algorithm, e.g. <see cref="FedAvg"/>; its accumulator must be the update store's kind.</param>
     /// <param name="time">The clock and the source of timers.</param>
     /// <param name="checkpoints">Where valid iterations' models are written and resumed from; null for none.</param>
     /// <param name="metrics">Where per-iteration metrics and failure events go; null for none.</param>
-    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    /// <exception cref="ArgumentException">The options are invalid (the message lists every problem), or the strategy's accumulator is not the update store's kind.</exception>
     public RoundCoordinator(
         RoundOptions options,
         IRoundStore rounds,
@@ -64,6 +64,13 @@ public sealed partial class RoundCoordinator : IDisposable
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(strategy);
         ArgumentNullException.ThrowIfNull(time);
+        if (strategy.Accumulator.Kind != updates.Kind)
+        {
+            throw new ArgumentException(
+                $"Strategy {strategy.GetType().Name} accumulates updates as {strategy.Accumulator.Kind} but the update store {updates.GetType().Name} holds them as {updates.Kind}; create the store with the strategy's kind (new InMemoryUpdateStore(strategy.Accumulator.Kind)).",
+                nameof(updates));
+        }
+
         _machine = new RoundStateMachine(options);
         _participationTimeLevel1 = options.ParticipationTimeLevel1;
         _participationTimeLevel2 = options.ParticipationTimeLevel2;
@@ -170,6 +177,12 @@ public sealed partial class RoundCoordinator : IDisposable
         {
             ModelParameters layout = _layout ?? (await CurrentModelAsync(cancellationToken)).Parameters;
             string? problem = FindUpdateProblem(update, layout);
+            if (problem is null && _strategy.ReviewsUpdates)
+            {
+                UpdateReview review = _strategy.ReviewUpdate(update, await CurrentModelAsync(cancellationToken));
+                problem = review.Accepted ? null : $"The update of client '{update.ClientId}' for iteration {update.Iteration} was refused by the {_strategy.GetType().Name} strategy: {review.Reason}";
+            }
+
             if (problem is not null)
             {
                 RoundState state = await LoadAsync(cancellationToken);

@@ -3,11 +3,18 @@ using FedSharp.Core.Models;
 namespace FedSharp.Server.Stores;
 
 /// <summary>
-/// Per-iteration running sums of client updates: each update is folded in as data size × parameters on arrival and
-/// never kept on its own, so memory stays one model per open iteration however many clients contribute.
+/// Per-iteration accumulators of client updates. With the default <see cref="Strategies.AccumulatorKind.WeightedSum"/>
+/// each update is folded in as data size × parameters on arrival and never kept on its own, so memory stays one model
+/// per open iteration however many clients contribute; see <see cref="Kind"/> for the others.
 /// </summary>
 public interface IUpdateStore
 {
+    /// <summary>
+    /// How this store holds an iteration's updates; it must be the strategy's <see cref="Strategies.IStrategy.Accumulator"/>
+    /// (the coordinator refuses to start otherwise). Default: the weighted float32 sum.
+    /// </summary>
+    Strategies.AccumulatorKind Kind => Strategies.AccumulatorKind.WeightedSum;
+
     /// <summary>
     /// Adds every update to the sum of its own iteration, in one batch (an implementation on a remote store sends it
     /// in one round trip). A client already in an iteration's sum is skipped, which makes retries safe.

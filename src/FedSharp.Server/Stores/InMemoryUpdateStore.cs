@@ -1,12 +1,17 @@
 using System.Collections.Concurrent;
 using FedSharp.Core.Models;
+using FedSharp.Server.Strategies;
 
 namespace FedSharp.Server.Stores;
 
-/// <summary>Running sums in process memory, one per open iteration; concurrent adds to one iteration serialize on its sum.</summary>
-public sealed class InMemoryUpdateStore : IUpdateStore
+/// <summary>Accumulators in process memory, one per open iteration; concurrent adds to one iteration serialize on it.</summary>
+/// <param name="kind">How updates are held: the strategy's <see cref="IStrategy.Accumulator"/>. Default the weighted sum.</param>
+public sealed class InMemoryUpdateStore(AccumulatorKind kind = AccumulatorKind.WeightedSum) : IUpdateStore
 {
     private readonly ConcurrentDictionary<int, IterationAccumulator> _accumulators = new();
+
+    /// <inheritdoc />
+    public AccumulatorKind Kind { get; } = Enum.IsDefined(kind) ? kind : throw new ArgumentOutOfRangeException(nameof(kind), kind, "Use one of the AccumulatorKind values.");
 
     /// <inheritdoc />
     public Task<int> AddAsync(IReadOnlyList<ClientUpdate> updates, CancellationToken cancellationToken)
@@ -17,7 +22,7 @@ public sealed class InMemoryUpdateStore : IUpdateStore
         foreach (ClientUpdate update in updates)
         {
             ArgumentNullException.ThrowIfNull(update);
-            IterationAccumulator accumulator = _accumulators.GetOrAdd(update.Iteration, static (iteration, layout) => new IterationAccumulator(iteration, layout), update.Parameters);
+            IterationAccumulator accumulator = _accumulators.GetOrAdd(update.Iteration, static (iteration, state) => new IterationAccumulator(iteration, state.Parameters, state.Kind), (update.Parameters, Kind));
             if (accumulator.Add(update))
             {
                 added++;

@@ -1,14 +1,17 @@
 using FedSharp.Core.Models;
 using FedSharp.Server.Aggregation;
+using FedSharp.Server.Strategies;
 
 namespace FedSharp.Server.Stores;
 
-/// <summary>One iteration's running sum in memory; the first update fixes the layout. Thread-safe.</summary>
+/// <summary>One iteration's accumulator in memory, of the store's <see cref="AccumulatorKind"/>; the first update fixes the layout. Thread-safe.</summary>
 internal sealed class IterationAccumulator
 {
+    private readonly AccumulatorKind _kind;
+    private readonly List<ClientUpdate> _updates = [];
     private readonly Lock _gate = new();
     private readonly int _iteration;
-    private readonly ModelParameters _sum;
+    private readonly ModelParameters? _sum;
     private readonly HashSet<string> _contributorSet = new(StringComparer.Ordinal);
     private readonly List<string> _contributors = [];
     private long _totalWeight;
@@ -17,34 +20,54 @@ internal sealed class IterationAccumulator
     private double _accuracyWeightedSum;
     private long _accuracyWeight;
 
-    public IterationAccumulator(int iteration, ModelParameters layout)
+    public IterationAccumulator(int iteration, ModelParameters layout, AccumulatorKind kind)
     {
         _iteration = iteration;
-        _sum = layout.ZerosLike();
+        _kind = kind;
+        // The buffer keeps whole updates and no sum; its first update is the layout the others are checked against.
+        _sum = kind == AccumulatorKind.IndividualUpdates ? null : layout.ZerosLike();
     }
 
     /// <summary>Folds <paramref name="update"/> in; false when its client is already in the sum.</summary>
     public bool Add(ClientUpdate update)
     {
-        if (!update.Parameters.HasSameLayout(_sum))
-        {
-            throw new ArgumentException(
-                $"Update of client '{update.ClientId}' for iteration {_iteration} has layout [{string.Join(", ", update.Parameters.Tensors)}] but the iteration's sum has [{string.Join(", ", _sum.Tensors)}]; validate updates against the global model before adding them.",
-                nameof(update));
-        }
-
         lock (_gate)
         {
+            ModelParameters? layout = _sum ?? (_updates.Count > 0 ? _updates[0].Parameters : null);
+            if (layout is not null && !update.Parameters.HasSameLayout(layout))
+            {
+                throw new ArgumentException(
+                    $"Update of client '{update.ClientId}' for iteration {_iteration} has layout [{string.Join(", ", update.Parameters.Tensors)}] but the iteration's earlier updates have [{string.Join(", ", layout.Tensors)}]; validate updates against the global model before adding them.",
+                    nameof(update));
+            }
+
             if (!_contributorSet.Add(update.ClientId))
             {
                 return false;
             }
 
             _contributors.Add(update.ClientId);
-            float weight = update.DataSize;
-            for (int t = 0; t < _sum.Count; t++)
+            switch (_kind)
             {
-                WeightedAverage.Accumulate(update.Parameters[t].Values, weight, _sum[t].Values);
+                case AccumulatorKind.WeightedSum:
+                    float weight = update.DataSize;
+                    for (int t = 0; t < _sum!.Count; t++)
+                    {
+                        WeightedAverage.Accumulate(update.Parameters[t].Values, weight, _sum[t].Values);
+                    }
+
+                    break;
+                case AccumulatorKind.RingSum:
+                    for (int t = 0; t < _sum!.Count; t++)
+                    {
+                        RingSum.Accumulate(update.Parameters[t].Values, _sum[t].Values);
+                    }
+
+                    break;
+                default:
+                    // The caller may reuse the update's buffers once it is acknowledged, so the buffer keeps a copy.
+                    _updates.Add(new ClientUpdate(update.ClientId, update.Iteration, update.Parameters.Clone(), update.DataSize, update.Loss, update.Accuracy));
+                    break;
             }
 
             _totalWeight += update.DataSize;
@@ -70,13 +93,14 @@ internal sealed class IterationAccumulator
         {
             return new IterationAggregate(
                 _iteration,
-                _sum.Clone(),
+                _sum?.Clone() ?? _updates[0].Parameters.ZerosLike(),
                 _totalWeight,
                 [.. _contributors],
                 _lossWeightedSum,
                 _lossWeight,
                 _accuracyWeightedSum,
-                _accuracyWeight);
+                _accuracyWeight,
+                [.. _updates]);
         }
     }
 }

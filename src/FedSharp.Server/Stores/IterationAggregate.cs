@@ -17,7 +17,8 @@ public sealed class IterationAggregate
         double lossWeightedSum,
         long lossWeight,
         double accuracyWeightedSum,
-        long accuracyWeight)
+        long accuracyWeight,
+        IReadOnlyList<ClientUpdate>? updates = null)
     {
         ArgumentNullException.ThrowIfNull(weightedSum);
         ArgumentNullException.ThrowIfNull(contributors);
@@ -29,12 +30,23 @@ public sealed class IterationAggregate
         LossWeight = lossWeight;
         AccuracyWeightedSum = accuracyWeightedSum;
         AccuracyWeight = accuracyWeight;
+        Updates = updates ?? [];
     }
+
+    /// <summary>
+    /// Every update whole, in the order added, when the store holds individual updates
+    /// (<see cref="Strategies.AccumulatorKind.IndividualUpdates"/>); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<ClientUpdate> Updates { get; }
 
     /// <summary>The iteration.</summary>
     public int Iteration { get; }
 
-    /// <summary>Σ nᵢ·wᵢ, tensor by tensor, in the layout of the updates.</summary>
+    /// <summary>
+    /// Σ nᵢ·wᵢ, tensor by tensor, in the layout of the updates; with <see cref="Strategies.AccumulatorKind.RingSum"/> the
+    /// unweighted sum modulo 2³² of the updates' 32-bit words, held in the floats' bits; zeros with
+    /// <see cref="Strategies.AccumulatorKind.IndividualUpdates"/>.
+    /// </summary>
     public ModelParameters WeightedSum { get; }
 
     /// <summary>Σ nᵢ, the data sizes of the contributors.</summary>

@@ -1,3 +1,4 @@
+using FedSharp.Core.Models;
 using FedSharp.Server.Stores;
 
 namespace FedSharp.Server.Strategies;
@@ -6,9 +7,34 @@ namespace FedSharp.Server.Strategies;
 /// What varies between federated algorithms, in Flower's four steps: what participants train from, how their
 /// updates become the next model, what they evaluate, and how their measurements combine. Participant selection
 /// belongs to the round engine (first-come or random sampling), because devices pull work rather than being pushed it.
+/// Around them, a strategy chooses how updates are held until aggregation (<see cref="Accumulator"/>) and may review
+/// each update before it is held (<see cref="ReviewUpdate"/>): decompress, clip, verify.
 /// </summary>
+/// <remarks>
+/// The members with bodies are the defaults FedAvg needs: a weighted float32 sum and no review. A strategy that sends
+/// devices more than the model puts it in <see cref="TrainingPlan.Parameters"/>.
+/// </remarks>
 public interface IStrategy
 {
+    /// <summary>How the iteration's updates are held; the update store must hold them that way. Default: the weighted sum.</summary>
+    Accumulator Accumulator => Accumulator.WeightedSum;
+
+    /// <summary>
+    /// True when <see cref="ReviewUpdate"/> must see each update; the coordinator then reads the global model for
+    /// every update, which costs a store read on a cluster. Default false.
+    /// </summary>
+    bool ReviewsUpdates => false;
+
+    /// <summary>
+    /// Runs on each update that passed the layout and finiteness checks, before the round rules accept it and before
+    /// it is accumulated; it may change <paramref name="update"/>'s parameters in place (clip, decompress) or refuse
+    /// it. Called only when <see cref="ReviewsUpdates"/> is true. Default: accept as is.
+    /// </summary>
+    /// <param name="update">The update; its parameters may be rewritten in place.</param>
+    /// <param name="globalModel">The model the client trained from.</param>
+    /// <returns>Accepted, or refused with the reason the device is told.</returns>
+    UpdateReview ReviewUpdate(ClientUpdate update, PublishedModel globalModel) => UpdateReview.Accept;
+
     /// <summary>What the participants of <paramref name="iteration"/> receive at startFLJob to train from.</summary>
     TrainingPlan ConfigureTraining(int iteration, PublishedModel globalModel);
 
