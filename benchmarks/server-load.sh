@@ -92,7 +92,8 @@ measure() { # name, then load tool arguments
   local line
   line="$(dotnet "$loadtool" load "$@" | tail -n 1)"
   echo "$line"
-  rate[$name]="$(sed -nE 's/.*"req_per_s":([0-9]+).*/\1/p' <<<"$line")"
+  # Accepted replies per second: refused ones (another status or retcode) are counted apart and not in the figure.
+  rate[$name]="$(sed -nE 's/.*"accepted_per_s":([0-9]+).*/\1/p' <<<"$line")"
 }
 measure start_h2c --server "$server" "${h2c[@]}" --round startFLJob
 measure start_ceiling_h2c --server "$server" "${h2c[@]}" --round startFLJob --ceiling "$ceiling"
@@ -121,7 +122,7 @@ fi
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo
-echo "| measurement | FedSharp req/s | bare-Kestrel ceiling req/s | share |"
+echo "| measurement | FedSharp accepted/s | bare-Kestrel ceiling accepted/s | share |"
 echo "|---|---|---|---|"
 row() { awk -v n="$1" -v u="$2" -v c="$3" 'BEGIN { printf "| %s | %s | %s | %s |\n", n, u, c, (c > 0 ? sprintf("%.0f%%", 100 * u / c) : "-") }'; }
 row "startFLJob, accepted with the model, distinct fl_id (h2c)" "${rate[start_h2c]}" "${rate[start_ceiling_h2c]}"
