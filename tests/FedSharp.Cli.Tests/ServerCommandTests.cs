@@ -106,6 +106,19 @@ public sealed class ServerCommandTests : IDisposable
         Assert.Contains("--cert-key", result.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Train_DataDirThatDoesNotExist_FailsNamingItInsteadOfUsingAnotherCopy()
+    {
+        string missing = Path.Combine(_directory, "no-such-folder");
+
+        ProcessResult result = await FedSharpProcess.RunAsync("train", "--dataset", "fashion-mnist", "--data-dir", missing, "--epochs", "1");
+
+        Assert.Equal(1, result.ExitCode);
+        AssertOneLine(result.StandardError);
+        Assert.Contains($"'{missing}'", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("does not exist", result.StandardError, StringComparison.Ordinal);
+    }
+
     private static void AssertOneLine(string standardError)
     {
         string[] lines = standardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
