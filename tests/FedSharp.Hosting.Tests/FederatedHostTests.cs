@@ -108,6 +108,41 @@ public sealed class FederatedHostTests
     }
 
     [Fact]
+    public async Task StartFlJob_DataSizeAbove65535_IsAcceptedAndUploadSparseRateIsZeroWithoutSparsification()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync();
+
+        StartFLJobResponse response = await hosted.StartFlJobAsync("big-device", 100_000);
+
+        Assert.True(response.Retcode == Retcode.Succeed, response.Reason);
+        Assert.Equal(CompressType.NoCompress, response.UploadCompressType);
+        Assert.Equal(0f, response.UploadSparseRate);
+    }
+
+    [Fact]
+    public async Task GetResultAndGetModel_CarryServerTime_SoClientsCanCancelClockSkew()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync();
+        hosted.Time.Advance(TimeSpan.FromMilliseconds(1234));
+        long now = hosted.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        GetResultResponse result = await hosted.SendAsync(
+            RoundPaths.GetResult,
+            new GetResultRequest { ProtocolVersion = ProtocolVersion.Current, FlName = HostedServer.FlName, Iteration = 1 },
+            GetResultResponse.Parser);
+        GetModelResponse model = await hosted.SendAsync(
+            RoundPaths.GetModel,
+            new GetModelRequest { ProtocolVersion = ProtocolVersion.Current, FlName = HostedServer.FlName, Iteration = 1 },
+            GetModelResponse.Parser);
+
+        Assert.Equal(Retcode.NotReady, result.Retcode);
+        Assert.Equal(now, result.ServerTimeMs);
+        Assert.True(result.NextReqTimeMs > now);
+        Assert.Equal(Retcode.NotReady, model.Retcode);
+        Assert.Equal(now, model.ServerTimeMs);
+    }
+
+    [Fact]
     public async Task Healthz_Post_Returns405WithTextReason()
     {
         await using HostedServer hosted = await HostedServer.StartAsync();
