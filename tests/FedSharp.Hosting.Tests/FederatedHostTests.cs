@@ -143,6 +143,26 @@ public sealed class FederatedHostTests
     }
 
     [Fact]
+    public async Task UpdateModel_ArrivesAfterItsIterationEnded_ToldToJoinTheOpenIterationAfterOneRetryInterval()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync(threshold: 2);
+        Assert.Equal(Retcode.Succeed, (await hosted.StartFlJobAsync("prompt", 1)).Retcode);
+        Assert.Equal(Retcode.Succeed, (await hosted.StartFlJobAsync("late", 1)).Retcode);
+        Assert.Equal(Retcode.Succeed, (await hosted.UpdateModelAsync(HostedServer.UpdateRequest("prompt", 1, HostedServer.Filled(2f)))).Retcode);
+        // The updateModel window (20 s) closes with 1 of 2 updates: iteration 1 fails and iteration 2 opens for startFLJob.
+        hosted.Time.Advance(TimeSpan.FromSeconds(21));
+
+        UpdateModelResponse late = await hosted.UpdateModelAsync(HostedServer.UpdateRequest("late", 1, HostedServer.Filled(3f)));
+        StartFLJobResponse rejoined = await hosted.StartFlJobAsync("late", 1);
+
+        Assert.Equal(Retcode.OutOfTime, late.Retcode);
+        Assert.Contains("send startFLJob again", late.Reason, StringComparison.Ordinal);
+        Assert.Equal(1_000, late.NextReqTimeMs - late.ServerTimeMs);
+        Assert.Equal(Retcode.Succeed, rejoined.Retcode);
+        Assert.Equal(2, rejoined.Iteration);
+    }
+
+    [Fact]
     public async Task Healthz_Post_Returns405WithTextReason()
     {
         await using HostedServer hosted = await HostedServer.StartAsync();
