@@ -11,6 +11,13 @@ namespace FedSharp.Cli;
 /// </summary>
 internal static class CommandRunner
 {
+    /// <summary>Environment variable that turns on the debug log: stack traces of failures, and the server's debug log lines.</summary>
+    public const string DebugVariable = "FEDSHARP_DEBUG";
+
+    /// <summary>Whether <see cref="DebugVariable"/> is set to 1 or true.</summary>
+    public static bool IsDebug => Environment.GetEnvironmentVariable(DebugVariable) is { } value
+        && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase));
+
     public static async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         try
@@ -25,12 +32,14 @@ internal static class CommandRunner
         catch (Exception ex) when (IsUserFault(ex))
         {
             await Console.Error.WriteLineAsync($"fedsharp: {OneLine(ex.Message)}");
+            await WriteDebugAsync(ex);
             return 1;
         }
         catch (Exception ex)
         {
-            await Console.Error.WriteLineAsync($"fedsharp: internal error: {OneLine(ex.Message)}");
-            await Console.Error.WriteLineAsync(ex.ToString());
+            await Console.Error.WriteLineAsync($"fedsharp: internal error: {OneLine(ex.Message)}"
+                + (IsDebug ? string.Empty : $" (set {DebugVariable}=1 to see the stack trace, and include it when you report this)"));
+            await WriteDebugAsync(ex);
             return 70;
         }
     }
@@ -40,7 +49,15 @@ internal static class CommandRunner
         ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
             or UnauthorizedAccessException or FormatException or NotSupportedException
             or DatasetNotFoundException or DatasetFormatException or ConfigurationException
-            or FederatedJobException or FederationTransportException;
+            or FederatedJobException or FederationTransportException or StartupException;
+
+    private static async Task WriteDebugAsync(Exception ex)
+    {
+        if (IsDebug)
+        {
+            await Console.Error.WriteLineAsync(ex.ToString());
+        }
+    }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

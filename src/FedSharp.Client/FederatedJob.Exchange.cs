@@ -105,7 +105,7 @@ public sealed partial class FederatedJob
                 throw Refusal(RoundPaths.GetResult, iteration, result.Retcode, result.Reason);
             }
 
-            if (!await WaitForServerAsync(result.NextReqTimeMs, 0, _options.PollInterval, run, cancellationToken))
+            if (!await WaitForServerAsync(result.NextReqTimeMs, result.ServerTimeMs, _options.PollInterval, run, cancellationToken))
             {
                 return null;
             }
@@ -151,7 +151,7 @@ public sealed partial class FederatedJob
                 throw Refusal(RoundPaths.GetModel, iteration, reply.Retcode, reply.Reason);
             }
 
-            if (!await WaitForServerAsync(reply.NextReqTimeMs, 0, _options.PollInterval, run, cancellationToken))
+            if (!await WaitForServerAsync(reply.NextReqTimeMs, reply.ServerTimeMs, _options.PollInterval, run, cancellationToken))
             {
                 return null;
             }

@@ -222,7 +222,7 @@ public sealed partial class FederatedJob
             if (result.Retcode == Retcode.OutOfTime)
             {
                 // The server restarted after this client joined: the iteration does not count its update.
-                if (!await RefusedAsync(reports, iteration, IterationParticipation.UpdateRejected, result.Reason, training, result.NextReqTimeMs, 0, run, cancellationToken))
+                if (!await RefusedAsync(reports, iteration, IterationParticipation.UpdateRejected, result.Reason, training, result.NextReqTimeMs, result.ServerTimeMs, run, cancellationToken))
                 {
                     return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
                 }

@@ -22,10 +22,36 @@ public sealed partial class FederatedHost
     {
         string pattern = RoundPaths.For(prefix, "{round}");
         DeviceProtocolHandler handler = server.Handler;
-        app.MapPost(pattern, context => ServeRoundAsync(context, handler, logger));
-        app.MapGet("/healthz", context => WriteTextAsync(context.Response, StatusCodes.Status200OK, "ok", context.RequestAborted));
-        app.MapGet("/state", context => ServeStateAsync(context, server));
+        // Routes take every method and check it themselves: ASP.NET Core matches methods case-insensitively and
+        // answers a wrong one with an empty 405, while HTTP methods are case-sensitive and the protocol promises a
+        // text reason for every transport fault.
+        app.Map(pattern, context => IsMethod(context, HttpMethods.Post) ? ServeRoundAsync(context, handler, logger) : MethodNotAllowedAsync(context, logger, HttpMethods.Post));
+        app.Map("/healthz", context => IsMethod(context, HttpMethods.Get)
+            ? WriteTextAsync(context.Response, StatusCodes.Status200OK, "ok", context.RequestAborted)
+            : MethodNotAllowedAsync(context, logger, HttpMethods.Get));
+        app.Map("/state", context => IsMethod(context, HttpMethods.Get) ? ServeStateAsync(context, server) : MethodNotAllowedAsync(context, logger, HttpMethods.Get));
+        app.Use((context, next) => context.GetEndpoint() is null ? NotFoundAsync(context, logger, pattern) : next(context));
     }
+
+    // Exact, case-sensitive comparison (RFC 9110 §9.1): `post` is not POST.
+    private static bool IsMethod(HttpContext context, string method) => string.Equals(context.Request.Method, method, StringComparison.Ordinal);
+
+    private static Task MethodNotAllowedAsync(HttpContext context, ILogger logger, string allowed)
+    {
+        context.Response.Headers.Allow = allowed;
+        return RefuseAsync(
+            context,
+            logger,
+            StatusCodes.Status405MethodNotAllowed,
+            $"{context.Request.Method} is not allowed on {context.Request.Path}; use {allowed} (methods are case-sensitive).");
+    }
+
+    private static Task NotFoundAsync(HttpContext context, ILogger logger, string roundPattern)
+        => RefuseAsync(
+            context,
+            logger,
+            StatusCodes.Status404NotFound,
+            $"Nothing is served at {context.Request.Path}. Rounds are POST {roundPattern} with round one of {string.Join(", ", RoundPaths.All)}; GET /healthz and GET /state are the operational endpoints.");
 
     private static async Task ServeRoundAsync(HttpContext context, DeviceProtocolHandler handler, ILogger logger)
     {

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace FedSharp.Hosting;
 
@@ -68,7 +69,15 @@ public sealed partial class FederatedHost : IAsyncDisposable
         var endpoints = new List<(ListenOptions Listen, bool Tls)>();
         var h2cEndpoints = new List<ListenOptions>();
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(FederatedHost).Assembly.GetName().Name });
+        // Every log line goes to stderr: a command's stdout carries only its own output (JSON Lines with --json).
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(options.MinimumLogLevel);
+        builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (options.MinimumLogLevel > LogLevel.Debug)
+        {
+            // A failed start (an address in use) is thrown to the caller, who reports it; the generic host would also
+            // log it with its stack trace, which belongs only in a debug log.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        }
         builder.Services.AddRoutingCore();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>

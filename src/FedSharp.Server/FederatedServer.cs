@@ -49,6 +49,7 @@ public sealed class FederatedServer : IAsyncDisposable
     /// <returns>A running server.</returns>
     /// <exception cref="ConfigurationException">The configuration breaks a rule, or asks for something this release
     /// does not build (<see cref="JobConfiguration.ThrowIfUnsupported"/>).</exception>
+    /// <exception cref="IOException">The checkpoint folder cannot be created or read.</exception>
     /// <exception cref="InvalidOperationException">A checkpoint's layout differs from <paramref name="initialModel"/>.</exception>
     public static Task<FederatedServer> StartAsync(JobConfiguration configuration, ModelParameters initialModel, TimeProvider time, CancellationToken cancellationToken)
         => StartAsync(new FederatedServerOptions { Configuration = configuration, InitialModel = initialModel, Time = time }, cancellationToken);
@@ -66,7 +67,7 @@ public sealed class FederatedServer : IAsyncDisposable
     /// <exception cref="ArgumentException">A required option is missing.</exception>
     /// <exception cref="ConfigurationException">The configuration breaks a rule, or asks for something this release
     /// does not build (<see cref="JobConfiguration.ThrowIfUnsupported"/>).</exception>
-    /// <exception cref="IOException">The traffic log's directory cannot be created.</exception>
+    /// <exception cref="IOException">The checkpoint folder or the traffic log's directory cannot be created or read.</exception>
     /// <exception cref="InvalidOperationException">A checkpoint's layout differs from the initial model.</exception>
     public static async Task<FederatedServer> StartAsync(FederatedServerOptions options, CancellationToken cancellationToken)
     {
@@ -80,6 +81,7 @@ public sealed class FederatedServer : IAsyncDisposable
         IModelStore models = options.ModelStore ?? new InMemoryModelStore();
         IStrategy strategy = options.Strategy ?? new FedAvg();
         var checkpoints = new CheckpointStore(options.CheckpointDirectory ?? configuration.FedSharp.CheckpointDir, configuration.FlName, roundOptions.CheckpointKeepCount, time);
+        checkpoints.EnsureDirectory();
         var metrics = new IterationMetricsWriter(configuration.Summary.MetricsFile, configuration.Summary.FailureEventFile, roundOptions.ContinuousFailureTimes, time);
         DataRateLog? dataRate = configuration.Summary.DataRateDir.Length == 0
             ? null

@@ -78,6 +78,18 @@ internal sealed class RunningFedSharp : IDisposable
         return new RunningFedSharp(name, Process.Start(FedSharpProcess.StartInfo(workingDirectory, args))!);
     }
 
+    /// <summary>As <see cref="Start(string, string, string[])"/>, with extra environment variables.</summary>
+    public static RunningFedSharp Start(string name, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        ProcessStartInfo start = FedSharpProcess.StartInfo(workingDirectory, args);
+        foreach ((string key, string value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return new RunningFedSharp(name, Process.Start(start)!);
+    }
+
     /// <summary>Reads output lines until one parses as JSON and satisfies <paramref name="match"/>; fails on exit or timeout.</summary>
     public async Task<JsonElement> WaitForLineAsync(Func<JsonElement, bool> match, TimeSpan timeout)
     {

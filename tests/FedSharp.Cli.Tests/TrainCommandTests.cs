@@ -56,13 +56,24 @@ public sealed class TrainCommandTests
     public async Task Train_DataNowhere_SaysWhereItLookedWithoutAStackTrace()
     {
         var environment = new Dictionary<string, string?> { ["FEDSHARP_DATA"] = null };
+        // An existing folder without the files: the search goes on to the other places and reports each one (a folder
+        // that does not exist stops the search; ServerCommandTests covers that).
+        string empty = Directory.CreateTempSubdirectory("fedsharp-empty-data-").FullName;
 
-        ProcessResult result = await FedSharpProcess.RunAsync(environment, "train", "--dataset", "mnist", "--data-dir", "/nonexistent/fedsharp-data");
+        ProcessResult result;
+        try
+        {
+            result = await FedSharpProcess.RunAsync(environment, "train", "--dataset", "mnist", "--data-dir", empty);
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
 
         Assert.Equal(1, result.ExitCode);
         string error = result.StandardError.Trim();
         Assert.StartsWith("fedsharp: MNIST was not found", error, StringComparison.Ordinal);
-        Assert.Contains("/nonexistent/fedsharp-data", error, StringComparison.Ordinal);
+        Assert.Contains(empty, error, StringComparison.Ordinal);
         Assert.Contains("FEDSHARP_DATA", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));

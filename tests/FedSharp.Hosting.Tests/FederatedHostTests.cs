@@ -81,6 +81,134 @@ public sealed class FederatedHostTests
         using HttpResponseMessage response = await hosted.Client.GetAsync(RoundPaths.For(string.Empty, RoundPaths.StartFLJob));
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("use POST", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(["POST"], response.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task Round_LowercasePost_Returns405BecauseMethodsAreCaseSensitive()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync();
+        byte[] body = new StartFLJobRequest { ProtocolVersion = ProtocolVersion.Current, FlName = HostedServer.FlName, FlId = "c1", DataSize = 1 }.ToByteArray();
+
+        // HttpClient would upper-case a known method, so the request is written by hand.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(hosted.Host.Addresses[0].Host, hosted.Host.Addresses[0].Port);
+        await using System.Net.Sockets.NetworkStream stream = tcp.GetStream();
+        byte[] head = System.Text.Encoding.ASCII.GetBytes(
+            $"post /startFLJob HTTP/1.1\r\nHost: localhost\r\nContent-Type: {RoundPaths.ContentType}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+        await stream.WriteAsync(head);
+        await stream.WriteAsync(body);
+        string reply = await new StreamReader(stream).ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 405", reply, StringComparison.Ordinal);
+        Assert.Contains("post is not allowed on /startFLJob; use POST", reply, StringComparison.Ordinal);
+        Assert.Equal(0, (await hosted.Server.Coordinator.GetStateAsync(CancellationToken.None)).AcceptedCount);
+    }
+
+    [Fact]
+    public async Task StartFlJob_DataSizeAbove65535_IsAcceptedAndUploadSparseRateIsZeroWithoutSparsification()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync();
+
+        StartFLJobResponse response = await hosted.StartFlJobAsync("big-device", 100_000);
+
+        Assert.True(response.Retcode == Retcode.Succeed, response.Reason);
+        Assert.Equal(CompressType.NoCompress, response.UploadCompressType);
+        Assert.Equal(0f, response.UploadSparseRate);
+    }
+
+    [Fact]
+    public async Task GetResultAndGetModel_CarryServerTime_SoClientsCanCancelClockSkew()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync();
+        hosted.Time.Advance(TimeSpan.FromMilliseconds(1234));
+        long now = hosted.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        GetResultResponse result = await hosted.SendAsync(
+            RoundPaths.GetResult,
+            new GetResultRequest { ProtocolVersion = ProtocolVersion.Current, FlName = HostedServer.FlName, Iteration = 1 },
+            GetResultResponse.Parser);
+        GetModelResponse model = await hosted.SendAsync(
+            RoundPaths.GetModel,
+            new GetModelRequest { ProtocolVersion = ProtocolVersion.Current, FlName = HostedServer.FlName, Iteration = 1 },
+            GetModelResponse.Parser);
+
+        Assert.Equal(Retcode.NotReady, result.Retcode);
+        Assert.Equal(now, result.ServerTimeMs);
+        Assert.True(result.NextReqTimeMs > now);
+        Assert.Equal(Retcode.NotReady, model.Retcode);
+        Assert.Equal(now, model.ServerTimeMs);
+    }
+
+    [Fact]
+    public async Task UpdateModel_ArrivesAfterItsIterationEnded_ToldToJoinTheOpenIterationAfterOneRetryInterval()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync(threshold: 2);
+        Assert.Equal(Retcode.Succeed, (await hosted.StartFlJobAsync("prompt", 1)).Retcode);
+        Assert.Equal(Retcode.Succeed, (await hosted.StartFlJobAsync("late", 1)).Retcode);
+        Assert.Equal(Retcode.Succeed, (await hosted.UpdateModelAsync(HostedServer.UpdateRequest("prompt", 1, HostedServer.Filled(2f)))).Retcode);
+        // The updateModel window (20 s) closes with 1 of 2 updates: iteration 1 fails and iteration 2 opens for startFLJob.
+        hosted.Time.Advance(TimeSpan.FromSeconds(21));
+
+        UpdateModelResponse late = await hosted.UpdateModelAsync(HostedServer.UpdateRequest("late", 1, HostedServer.Filled(3f)));
+        StartFLJobResponse rejoined = await hosted.StartFlJobAsync("late", 1);
+
+        Assert.Equal(Retcode.OutOfTime, late.Retcode);
+        Assert.Contains("send startFLJob again", late.Reason, StringComparison.Ordinal);
+        Assert.Equal(1_000, late.NextReqTimeMs - late.ServerTimeMs);
+        Assert.Equal(Retcode.Succeed, rejoined.Retcode);
+        Assert.Equal(2, rejoined.Iteration);
+    }
+
+    [Fact]
+    public async Task Healthz_Post_Returns405WithTextReason()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync();
+
+        using HttpResponseMessage response = await hosted.Client.PostAsync("/healthz", new ByteArrayContent([]));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Contains("use GET", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownPath_Returns404WithTextNamingTheRoutes()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync();
+
+        using HttpResponseMessage response = await hosted.PostAsync("a/b/c.txt", []);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        string reason = await response.Content.ReadAsStringAsync();
+        Assert.Contains("/a/b/c.txt", reason, StringComparison.Ordinal);
+        Assert.Contains(RoundPaths.StartFLJob, reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Round_IdThatIsNotUtf8_Returns400InsteadOfMergingIds()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync();
+        // fl_id bytes 'c' 0xFF and 'c' 0xFE: C#'s protobuf runtime would decode both to "c\uFFFD", one id.
+        var encoded = new MemoryStream();
+        var output = new CodedOutputStream(encoded);
+        output.WriteTag(StartFLJobRequest.ProtocolVersionFieldNumber, WireFormat.WireType.Varint);
+        output.WriteUInt32(ProtocolVersion.Current);
+        output.WriteTag(StartFLJobRequest.FlNameFieldNumber, WireFormat.WireType.LengthDelimited);
+        output.WriteString(HostedServer.FlName);
+        output.WriteTag(StartFLJobRequest.FlIdFieldNumber, WireFormat.WireType.LengthDelimited);
+        output.WriteBytes(ByteString.CopyFrom(0x63, 0xFF));
+        output.WriteTag(StartFLJobRequest.DataSizeFieldNumber, WireFormat.WireType.Varint);
+        output.WriteInt32(1);
+        output.Flush();
+
+        using HttpResponseMessage response = await hosted.PostAsync(RoundPaths.StartFLJob, encoded.ToArray());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'fl_id'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, (await hosted.Server.Coordinator.GetStateAsync(CancellationToken.None)).AcceptedCount);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Security.Cryptography;
 using FedSharp.Client.Training;
 using FedSharp.Core.Configuration;
 using FedSharp.Core.Models;
@@ -6,6 +7,7 @@ using FedSharp.Hosting;
 using FedSharp.Learning.Models;
 using FedSharp.Server;
 using FedSharp.Server.Rounds;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace FedSharp.Cli.Commands;
@@ -54,8 +56,13 @@ internal static class ServerCommand
                 throw new ArgumentException(string.Join(" ", problems));
             }
 
-            await using FederatedServer server = await FederatedServer.StartAsync(configuration, initialModel, TimeProvider.System, token);
-            await using FederatedHost host = await FederatedHost.StartAsync(server, hostOptions, token);
+            if (CommandRunner.IsDebug)
+            {
+                hostOptions.MinimumLogLevel = LogLevel.Debug;
+            }
+
+            await using FederatedServer server = await StartServerAsync(configuration, initialModel, token);
+            await using FederatedHost host = await StartHostAsync(server, hostOptions, token);
             string[] urls = [.. host.Addresses.Concat(host.H2cAddresses).Select(u => u.ToString())];
             int? resumed = server.Startup.ResumedFrom?.Iteration;
             if (asJson)
@@ -112,7 +119,44 @@ internal static class ServerCommand
         return ModelParametersConversion.ToModelParameters(ModelZoo.Create(name, configuration.FedSharp.ModelSeed).ExportParameters());
     }
 
-    // Reports each finished iteration until the instance finishes (with --exit-when-finished) or Ctrl+C.
+    // Faults of the machine a user can fix (folders, files, permissions) become one line naming the file and the fix.
+    private static async Task<FederatedServer> StartServerAsync(JobConfiguration configuration, ModelParameters initialModel, CancellationToken token)
+    {
+        try
+        {
+            return await FederatedServer.StartAsync(configuration, initialModel, TimeProvider.System, token);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException(
+                $"Job '{configuration.FlName}' cannot start: {ex.Message} Check that the checkpoint folder '{configuration.FedSharp.CheckpointDir}' (fedsharp.checkpoint_dir) and the summary files (summary.metrics_file, summary.failure_event_file) are readable and writable by this user, or point those keys elsewhere.",
+                ex);
+        }
+    }
+
+    private static async Task<FederatedHost> StartHostAsync(FederatedServer server, FederatedHostOptions options, CancellationToken token)
+    {
+        try
+        {
+            return await FederatedHost.StartAsync(server, options, token);
+        }
+        catch (IOException ex)
+        {
+            // Kestrel's message names the address ("Failed to bind to address http://127.0.0.1:6666: address already in use.").
+            throw new StartupException(
+                $"Cannot listen on {string.Join(", ", options.ListenAddresses.Concat(options.H2cListenAddresses))}: {ex.Message} Choose another address with --http HOST:PORT (port 0 picks a free port; --h2c likewise), or stop the program that holds it.",
+                ex);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new StartupException(
+                $"The TLS certificate '{options.CertificatePath}' does not load: {ex.Message} Give --cert a PFX/PKCS#12 file (its password in ${CertificatePasswordVariable}) or a PEM certificate with its key in --cert-key.",
+                ex);
+        }
+    }
+
+    // Reports each finished iteration until the instance finishes (with --exit-when-finished) or Ctrl+C/SIGTERM; returns
+    // the state read after the last report, so the summary and the iteration lines always agree.
     private static async Task<RoundState> FollowAsync(FederatedServer server, bool asJson, bool exitWhenFinished, int ranAfter, CancellationToken token)
     {
         int reported = 0;
@@ -132,7 +176,7 @@ internal static class ServerCommand
             }
 
             reported = state.Outcomes.Count;
-            if (exitWhenFinished && state.Status == InstanceStatus.Finished)
+            if ((exitWhenFinished && state.Status == InstanceStatus.Finished) || token.IsCancellationRequested)
             {
                 return state;
             }
@@ -143,7 +187,8 @@ internal static class ServerCommand
             }
             catch (OperationCanceledException)
             {
-                return state;
+                // Stopping: one more pass below reads the state as it is now, so iterations that ended since the last
+                // poll are still reported and the summary describes the instance as it stopped, not as it was 200 ms ago.
             }
 
             state = await server.Coordinator.CheckDeadlinesAsync(CancellationToken.None);

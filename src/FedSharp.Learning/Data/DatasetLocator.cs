@@ -3,7 +3,8 @@ namespace FedSharp.Learning.Data;
 /// <summary>
 /// Finds MNIST or Fashion-MNIST on disk. Search order: the explicit data directory (<c>--data-dir</c>), then
 /// <c>$FEDSHARP_DATA</c>, then the Debian package directory <c>/usr/share/datasets/fashion-mnist</c>; the first
-/// place that holds all four IDX files wins. A directory counts if it holds the files itself or in a
+/// place that holds all four IDX files wins; an explicit data directory that does not exist ends the search (a path the
+/// user named must exist). A directory counts if it holds the files itself or in a
 /// <c>fashion-mnist</c> (or <c>mnist</c>) subfolder. The bundled subset is used only when asked for.
 /// </summary>
 public sealed class DatasetLocator
@@ -43,9 +44,15 @@ public sealed class DatasetLocator
     }
 
     /// <summary>Finds the data set or fails with the full "not found" message.</summary>
-    /// <exception cref="DatasetNotFoundException">No place holds the four IDX files.</exception>
+    /// <exception cref="DatasetNotFoundException">No place holds the four IDX files, or the explicit data directory does not exist.</exception>
     public DatasetLocation Locate()
     {
+        if (!_options.UseBundledSubset && _options.DataDirectory is { Length: > 0 } named && !System.IO.Directory.Exists(named))
+        {
+            throw new DatasetNotFoundException(
+                $"The data folder '{Path.GetFullPath(named)}' (--data-dir or simulation.data_dir) does not exist; a folder you name must exist, so ${DatasetLocatorOptions.EnvironmentVariableName} and {DatasetLocatorOptions.FashionMnistSystemDirectory} were not searched. Correct the path, or leave the option out to search those.");
+        }
+
         DatasetSearchResult result = Search();
         return result.Location ?? throw new DatasetNotFoundException(result.DescribeNotFound());
     }
@@ -71,8 +78,9 @@ public sealed class DatasetLocator
         if (_options.DataDirectory is { Length: > 0 } explicitDirectory)
         {
             DatasetLocation? found = Probe(DatasetSource.DataDirectoryOption, explicitDirectory, steps);
-            if (found is not null)
+            if (found is not null || !System.IO.Directory.Exists(explicitDirectory))
             {
+                // A folder the user named that is not there is a typo, not a reason to train on some other copy.
                 return found;
             }
         }

@@ -22,7 +22,8 @@ public sealed class DatasetLocatorOptions
 
     /// <summary>
     /// The explicit data directory (the command line's <c>--data-dir</c>), searched first; it may hold the four
-    /// IDX files itself or a <c>fashion-mnist</c> / <c>mnist</c> subfolder that does. Default <see langword="null"/> (not given).
+    /// IDX files itself or a <c>fashion-mnist</c> / <c>mnist</c> subfolder that does. When given it must exist: a missing
+    /// folder fails the search instead of falling back to the later places. Default <see langword="null"/> (not given).
     /// </summary>
     public string? DataDirectory { get; set; }
 

@@ -15,7 +15,7 @@ public sealed class CheckpointStore
     private readonly int _keepCount;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates a store under <c><paramref name="rootDirectory"/>/<paramref name="flName"/></c>; the directory is created on first write.</summary>
+    /// <summary>Creates a store under <c><paramref name="rootDirectory"/>/<paramref name="flName"/></c>; the directory is created by <see cref="EnsureDirectory"/> or on first write.</summary>
     /// <param name="rootDirectory">Directory holding one subdirectory per job.</param>
     /// <param name="flName">The job name (MindSpore's <c>fl_name</c>); a single path segment.</param>
     /// <param name="keepCount">Newest checkpoints kept after each write; 1 or more.</param>
@@ -70,6 +70,24 @@ public sealed class CheckpointStore
 
         Prune();
         return path;
+    }
+
+    /// <summary>
+    /// Creates the job's checkpoint folder if it is missing and lists it once, so a folder that cannot be created or
+    /// read stops the server at start-up instead of failing its first valid iteration.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be created or read; the message names it and the fix.</exception>
+    public void EnsureDirectory()
+    {
+        try
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+            _ = System.IO.Directory.EnumerateFileSystemEntries(Directory).Any();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"The checkpoint folder '{Directory}' cannot be created or read ({ex.Message}); set fedsharp.checkpoint_dir to a folder this user can read and write.", ex);
+        }
     }
 
     /// <summary>Checkpoint files present, newest iteration first.</summary>

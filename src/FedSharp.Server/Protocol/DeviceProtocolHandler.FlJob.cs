@@ -186,6 +186,7 @@ public sealed partial class DeviceProtocolHandler
                 _ => WireOutcome.Failed,
             },
             OutcomeReason = reply.Outcome is { Valid: false } failed ? failed.Reason : string.Empty,
+            ServerTimeMs = UnixMilliseconds(_time.GetUtcNow()),
         };
     }
 
@@ -212,6 +213,7 @@ public sealed partial class DeviceProtocolHandler
             Iteration = reply.Iteration,
             NextReqTimeMs = UnixMilliseconds(reply.NextRequestTime),
             DownloadCompressType = CompressType.NoCompress,
+            ServerTimeMs = UnixMilliseconds(_time.GetUtcNow()),
         };
         if (reply.Code != RoundRetcode.Succeed || result.Model is not { } model)
         {

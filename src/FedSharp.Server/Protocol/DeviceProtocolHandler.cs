@@ -16,7 +16,7 @@ namespace FedSharp.Server.Protocol;
 /// </summary>
 /// <remarks>
 /// Every protocol-level outcome is HTTP 200 with the retcode inside the reply; 400 is reserved for a body that is not
-/// the round's request message, 404 for an unknown round and 503 (with a retry delay) for a server that has stopped
+/// the round's request message (string fields must be valid UTF-8), 404 for an unknown round and 503 (with a retry delay) for a server that has stopped
 /// serving rounds. The handler never throws for bad input: an unexpected exception becomes a SYSTEM_ERROR reply and
 /// is reported through <see cref="Faulted"/>. Thread-safe; a host calls it from any number of request threads.
 /// </remarks>
@@ -117,6 +117,11 @@ public sealed partial class DeviceProtocolHandler
         catch (InvalidProtocolBufferException ex)
         {
             return Text(400, $"The body of {round} is not a valid protobuf {messages.RequestName} ({body.Length} bytes): {ex.Message} Send the round's request message encoded as protobuf binary.");
+        }
+
+        if (ProtoStrings.FindInvalidUtf8(request.Descriptor, body.Span) is { } field)
+        {
+            return Text(400, $"Field '{field}' of the {messages.RequestName} sent to {round} is not valid UTF-8; protobuf strings must be UTF-8 (the server does not repair them, so two different ids cannot become one). Send ids and names as UTF-8 text.");
         }
 
         try

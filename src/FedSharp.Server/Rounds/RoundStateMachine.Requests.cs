@@ -84,7 +84,12 @@ public sealed partial class RoundStateMachine
 
         if (request.Iteration < iteration)
         {
-            return (state, RoundReply.OutOfTime($"Client '{id}' sent an update for iteration {request.Iteration}, which has ended; the current iteration is {iteration}, start over with the next one.", iteration, NextIterationEstimate(state, now)));
+            // A late upload: the device's next chance is the current iteration when it still takes participants, not
+            // the end of it (in a short job the device would otherwise never take part again).
+            string late = $"Client '{id}' sent an update for iteration {request.Iteration}, which has ended; the current iteration is {iteration}";
+            return (state, state.Clients.ContainsKey(id)
+                ? RoundReply.OutOfTime($"{late}, which it has already joined; go on with it.", iteration, NextIterationEstimate(state, now))
+                : NextChance(state, late, now));
         }
 
         if (!state.Clients.TryGetValue(id, out ClientRegistration? registration))
@@ -235,14 +240,18 @@ public sealed partial class RoundStateMachine
         return RoundReply.Succeed($"{who} receives the model of iteration {state.ModelIteration}.", iteration);
     }
 
-    // A server restarted from a checkpoint knows nobody who joined before the crash. While the iteration still takes
-    // participants the device is told to join it again at once; otherwise to wait for the next one.
+    // A server restarted from a checkpoint knows nobody who joined before the crash.
     private RoundReply NotAParticipant(RoundState state, string what, DateTimeOffset now)
+        => NextChance(state, $"{what} (this server may have restarted since it joined)", now);
+
+    // A device that is not in the current iteration: while the iteration still takes participants it is told to join
+    // it after one retry interval; otherwise to come back when the iteration can have ended.
+    private RoundReply NextChance(RoundState state, string what, DateTimeOffset now)
     {
         int iteration = state.Iteration;
         return state.Phase == RoundPhase.Selecting
-            ? RoundReply.OutOfTime($"{what} (this server may have restarted since it joined); iteration {iteration} still takes participants, send startFLJob again.", iteration, now + _retryInterval)
-            : RoundReply.OutOfTime($"{what} (this server may have restarted since it joined); start over with the next iteration.", iteration, NextIterationEstimate(state, now));
+            ? RoundReply.OutOfTime($"{what}; iteration {iteration} still takes participants, send startFLJob again.", iteration, now + _retryInterval)
+            : RoundReply.OutOfTime($"{what}; start over with the next iteration.", iteration, NextIterationEstimate(state, now));
     }
 
     private RoundReply Finished(RoundState state, string clientId, string round)

@@ -290,6 +290,8 @@ public sealed partial class RoundStateMachine
     {
         DateTimeOffset phaseEnd = state.Phase switch
         {
+            // Every update it needs is accepted and only being added to the sum: the iteration ends in moments.
+            _ when state.UpdatesAccepted >= _updateThreshold => now + _retryInterval,
             RoundPhase.Selecting => state.StartFlJobDeadline + _updateWindow,
             RoundPhase.Training => state.UpdateModelDeadline ?? state.GlobalDeadline,
             _ => now + _retryInterval,

@@ -83,7 +83,8 @@ public sealed class DatasetLocatorTests : IDisposable
     public void Locate_NothingAnywhere_ThrowsListingEveryPlaceAndHowToFix()
     {
         // Arrange
-        string explicitDirectory = _directory.File("nowhere");
+        string explicitDirectory = _directory.File("empty-data-dir");
+        Directory.CreateDirectory(explicitDirectory);
         string environmentDirectory = _directory.File("also-nowhere");
         DatasetLocatorOptions options = Options(explicitDirectory, environmentDirectory);
         options.SystemDirectory = _directory.File("no-system");
@@ -101,6 +102,26 @@ public sealed class DatasetLocatorTests : IDisposable
         Assert.Contains("--data-dir", error.Message, StringComparison.Ordinal);
         Assert.Contains("FEDSHARP_DATA=", error.Message, StringComparison.Ordinal);
         Assert.Contains("bundled", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Locate_NamedDataDirectoryMissing_FailsInsteadOfFallingBack()
+    {
+        // Arrange: the data set is in $FEDSHARP_DATA and in the system folder, but the user named a folder that is not there.
+        string environment = _directory.File("environment");
+        IdxFileBuilder.WriteDataset(environment, 20, 10, gzip: true);
+        DatasetLocatorOptions options = Options(_directory.File("typo"), environment);
+        options.SystemDirectory = environment;
+
+        // Act
+        DatasetNotFoundException error = Assert.Throws<DatasetNotFoundException>(() => new DatasetLocator(options).Locate());
+        DatasetSearchResult search = new DatasetLocator(options).Search();
+
+        // Assert
+        Assert.Contains($"'{_directory.File("typo")}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
+        Assert.Null(search.Location);
+        Assert.Equal([DatasetSource.DataDirectoryOption], search.Steps.Select(s => s.Source).ToArray());
     }
 
     [Fact]

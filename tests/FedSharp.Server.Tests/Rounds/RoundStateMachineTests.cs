@@ -302,6 +302,52 @@ public sealed class RoundStateMachineTests
         Assert.Equal(2, machine.UpdateModelThreshold);
         Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
         Assert.Contains("already has its 2 updates", transition.Reply.Reason, StringComparison.Ordinal);
+        // Both updates are accepted and only being added to the sum: the iteration ends in moments, not at its deadline.
+        Assert.Equal(s_t0 + TimeSpan.FromSeconds(1.5), transition.Reply.NextRequestTime);
+    }
+
+    [Fact]
+    public void Apply_UpdateForEndedIterationWhileTheNextTakesParticipants_ToldToJoinItAfterRetryInterval()
+    {
+        // T_start 3, T_update 2: "a" and "b" end iteration 1 while "c" is still training.
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 3, ratio: 0.6));
+        state = JoinAll(machine, state, "a", "b", "c");
+        state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
+        state = Contribute(machine, state, "b", TimeSpan.FromSeconds(1));
+        state = Step(machine, state, new AggregationCompleted(1), TimeSpan.FromSeconds(2));
+
+        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("c", 1, 10), s_t0 + TimeSpan.FromSeconds(3));
+
+        Assert.Equal(2, state.Iteration);
+        Assert.Equal(RoundPhase.Selecting, state.Phase);
+        Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
+        Assert.Contains("iteration 1, which has ended", transition.Reply.Reason, StringComparison.Ordinal);
+        Assert.Contains("iteration 2 still takes participants, send startFLJob again", transition.Reply.Reason, StringComparison.Ordinal);
+        // Not the end of iteration 2 (its startFLJob deadline plus the updateModel window, 32 s).
+        Assert.Equal(s_t0 + TimeSpan.FromSeconds(3.5), transition.Reply.NextRequestTime);
+        Assert.Equal(RoundRetcode.Succeed, machine.Apply(state, new StartFlJobRequested("c", 10), transition.Reply.NextRequestTime!.Value).Reply!.Code);
+    }
+
+    [Fact]
+    public void Apply_UpdatesReachThresholdBeforeEveryoneJoined_AggregatesAndRefusesLaterJoiners()
+    {
+        // T_start 3, T_update 2 (MindSpore's rule): updates count as soon as their devices have joined, even while the
+        // startFLJob round is still open, and the iteration aggregates when T_update are in.
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 3, ratio: 0.6));
+        state = JoinAll(machine, state, "a", "b");
+        Assert.Equal(RoundPhase.Selecting, state.Phase);
+
+        state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
+        RoundTransition second = machine.Apply(state, new UpdateModelRequested("b", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
+        state = Step(machine, second.State, new UpdateAccumulated("b", 1), TimeSpan.FromSeconds(1));
+        RoundTransition late = machine.Apply(state, new StartFlJobRequested("c", 10), s_t0 + TimeSpan.FromSeconds(2));
+
+        Assert.Equal(RoundRetcode.Succeed, second.Reply!.Code);
+        Assert.Equal(RoundPhase.Aggregating, state.Phase);
+        Assert.Equal(2, state.AcceptedCount);
+        Assert.Contains(new AggregateAndPublish(1), machine.Apply(second.State, new UpdateAccumulated("b", 1), s_t0 + TimeSpan.FromSeconds(1)).Effects);
+        Assert.Equal(RoundRetcode.OutOfTime, late.Reply!.Code);
+        Assert.Equal(s_t0 + TimeSpan.FromSeconds(2.5), late.Reply.NextRequestTime);
     }
 
     [Fact]
