@@ -29,6 +29,17 @@ internal static class CommandRunner
             await Console.Error.WriteLineAsync("fedsharp: cancelled.");
             return 130;
         }
+        catch (ConfigurationException ex) when (ex.Errors.Count > 0)
+        {
+            // One line per key, each naming the file and line, the key, its value and the fix.
+            foreach (ConfigurationError error in ex.Errors)
+            {
+                await Console.Error.WriteLineAsync($"fedsharp: {OneLine(error.ToString())}");
+            }
+
+            await WriteDebugAsync(ex);
+            return 1;
+        }
         catch (Exception ex) when (IsUserFault(ex))
         {
             await Console.Error.WriteLineAsync($"fedsharp: {OneLine(ex.Message)}");

@@ -108,6 +108,35 @@ public sealed class FederatedCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Server_MindSporeLeNetExample_RefusesWhatIsNotBuilt_OneLinePerKeyWithItsLine()
+    {
+        string lenet = Path.Combine(FedSharpProcess.RepositoryRoot(), "tests", "FedSharp.Core.Tests", "Assets", "mindspore-lenet-example.yaml");
+
+        ProcessResult result = await FedSharpProcess.RunAsync("server", "--config", lenet, "--http", "127.0.0.1:0");
+
+        Assert.Equal(1, result.ExitCode);
+        string[] lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, line => Assert.StartsWith("fedsharp: ", line, StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("mindspore-lenet-example.yaml:10:3: 'distributed_cache.address' is '127.0.0.1:23456': the Redis cluster is not built yet", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("'unsupervised.eval_type' is SILHOUETTE_SCORE", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("'encrypt.pw_encrypt.cipher_time_window' is 3000", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Server_DpEncryptSetOnTheCommandLine_RefusedNamingTheOverride()
+    {
+        string config = Path.Combine(FedSharpProcess.RepositoryRoot(), "examples", "loopback", "fashion-mnist.yaml");
+
+        ProcessResult result = await FedSharpProcess.RunAsync("server", "--config", config, "--http", "127.0.0.1:0", "--set", "encrypt.encrypt_train_type=DP_ENCRYPT");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            "fedsharp: --set encrypt.encrypt_train_type=DP_ENCRYPT: 'encrypt.encrypt_train_type' is DP_ENCRYPT: differential privacy is not built yet, so updates would travel without noise; use NOT_ENCRYPT.",
+            result.StandardError.Trim());
+    }
+
+    [Fact]
     public async Task Server_ModelOutsideTheZoo_RefusesToStartNamingTheValidModels()
     {
         string config = Path.Combine(_directory, "server.yaml");
