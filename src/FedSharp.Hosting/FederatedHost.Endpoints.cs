@@ -9,6 +9,7 @@ using FedSharp.Server.Protocol;
 using FedSharp.Server.Rounds;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
@@ -18,14 +19,22 @@ public sealed partial class FederatedHost
 {
     private const string TextContentType = "text/plain; charset=utf-8";
 
-    private static void MapEndpoints(WebApplication app, FederatedServer server, string prefix, ILogger logger)
+    /// <summary>Maps the round route, <c>POST {prefix}/{round}</c>, onto <paramref name="endpoints"/>.</summary>
+    internal static IEndpointConventionBuilder MapRounds(IEndpointRouteBuilder endpoints, FederatedServer server, string prefix, ILogger logger)
     {
-        string pattern = RoundPaths.For(prefix, "{round}");
         DeviceProtocolHandler handler = server.Handler;
         // Routes take every method and check it themselves: ASP.NET Core matches methods case-insensitively and
         // answers a wrong one with an empty 405, while HTTP methods are case-sensitive and the protocol promises a
         // text reason for every transport fault.
-        app.Map(pattern, context => IsMethod(context, HttpMethods.Post) ? ServeRoundAsync(context, handler, logger) : MethodNotAllowedAsync(context, logger, HttpMethods.Post));
+        return endpoints.Map(
+            RoundPaths.For(prefix, "{round}"),
+            context => IsMethod(context, HttpMethods.Post) ? ServeRoundAsync(context, handler, logger) : MethodNotAllowedAsync(context, logger, HttpMethods.Post));
+    }
+
+    private static void MapEndpoints(WebApplication app, FederatedServer server, string prefix, ILogger logger)
+    {
+        string pattern = RoundPaths.For(prefix, "{round}");
+        MapRounds(app, server, prefix, logger);
         app.Map("/healthz", context => IsMethod(context, HttpMethods.Get)
             ? WriteTextAsync(context.Response, StatusCodes.Status200OK, "ok", context.RequestAborted)
             : MethodNotAllowedAsync(context, logger, HttpMethods.Get));

@@ -126,6 +126,14 @@ public sealed partial class FederatedHost : IAsyncDisposable
             [.. endpoints.Select(e => BoundUri(e.Listen, e.Tls ? "https" : "http"))],
             [.. h2cEndpoints.Select(e => BoundUri(e, "http"))]);
         HostLog.Listening(logger, server.Configuration.FlName, string.Join(", ", host.Addresses.Concat(host.H2cAddresses)), options.UrlPrefix.Trim('/'));
+        if (certificate is not null)
+        {
+            TimeSpan left = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero) - options.Time.GetUtcNow();
+            if (left <= options.CertificateExpiryWarning)
+            {
+                HostLog.CertificateExpiresSoon(logger, certificate.Subject, certificate.NotAfter.ToUniversalTime(), (int)Math.Floor(left.TotalDays), (int)options.CertificateExpiryWarning.TotalDays);
+            }
+        }
         return host;
     }
 

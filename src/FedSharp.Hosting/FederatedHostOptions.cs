@@ -47,6 +47,15 @@ public sealed class FederatedHostOptions
     /// <summary>Concurrent connections accepted (<c>client.connection_num</c>); null for no limit. At least 1; default null.</summary>
     public long? MaxConcurrentConnections { get; set; }
 
+    /// <summary>
+    /// How long before the certificate's expiry the host logs a warning at start-up
+    /// (<c>ssl.cert_expire_warning_time_in_day</c>, MindSpore's check). 7 to 180 days; default 90 days.
+    /// </summary>
+    public TimeSpan CertificateExpiryWarning { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>The clock the certificate's expiry is measured against. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>Least severe console log level. Default <see cref="LogLevel.Warning"/>, so a healthy server is quiet.</summary>
     public LogLevel MinimumLogLevel { get; set; } = LogLevel.Warning;
 
@@ -55,7 +64,7 @@ public sealed class FederatedHostOptions
 
     /// <summary>
     /// The options a configuration asks for: <c>fedsharp.http_listen_address</c>, <c>fedsharp.max_request_body_bytes</c>,
-    /// <c>client.http_url_prefix</c>, <c>client.connection_num</c> and, when <c>enable_ssl</c> is true,
+    /// <c>client.http_url_prefix</c>, <c>client.connection_num</c>, <c>ssl.cert_expire_warning_time_in_day</c> and, when <c>enable_ssl</c> is true,
     /// <c>ssl.server_cert_path</c> as a PFX file (set <see cref="CertificatePassword"/> yourself: the configuration
     /// holds no secrets).
     /// </summary>
@@ -71,6 +80,7 @@ public sealed class FederatedHostOptions
             UrlPrefix = configuration.Client.HttpUrlPrefix,
             MaxConcurrentConnections = configuration.Client.ConnectionNum,
             CertificatePath = configuration.EnableSsl ? configuration.Ssl.ServerCertPath : null,
+            CertificateExpiryWarning = TimeSpan.FromDays(configuration.Ssl.CertExpireWarningTimeInDay),
         };
     }
 
@@ -101,6 +111,16 @@ public sealed class FederatedHostOptions
         if (MaxConcurrentConnections is < 1)
         {
             problems.Add($"{nameof(MaxConcurrentConnections)} is {MaxConcurrentConnections}; it must be at least 1, or null for no limit.");
+        }
+
+        if (CertificateExpiryWarning < TimeSpan.FromDays(7) || CertificateExpiryWarning > TimeSpan.FromDays(180))
+        {
+            problems.Add($"{nameof(CertificateExpiryWarning)} is {CertificateExpiryWarning.TotalDays} days; it must be between 7 and 180 days (ssl.cert_expire_warning_time_in_day).");
+        }
+
+        if (Time is null)
+        {
+            problems.Add($"{nameof(Time)} is null; use TimeProvider.System.");
         }
 
         if (ShutdownTimeout < TimeSpan.Zero || ShutdownTimeout > TimeSpan.FromMinutes(10))

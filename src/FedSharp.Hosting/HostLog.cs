@@ -16,4 +16,7 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Stopped serving job '{FlName}'.")]
     public static partial void Stopped(ILogger logger, string flName);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "The TLS certificate '{Subject}' expires on {NotAfter:yyyy-MM-dd} ({Days} days from now, within the {WarningDays}-day warning of ssl.cert_expire_warning_time_in_day); renew it before devices start refusing the server.")]
+    public static partial void CertificateExpiresSoon(ILogger logger, string subject, DateTime notAfter, int days, int warningDays);
 }

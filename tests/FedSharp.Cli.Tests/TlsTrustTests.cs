@@ -44,6 +44,9 @@ public sealed class TlsTrustTests : IDisposable
         Assert.True(refusedAfter < TimeSpan.FromSeconds(30), $"the untrusted client took {refusedAfter} to stop");
         Assert.True(trusted.ExitCode == 0, trusted.StandardError);
         Assert.Equal("PlanCompleted", trusted.LastJsonLine().GetProperty("stop_reason").GetString());
+        // The certificate expires in 29 days, inside ssl.cert_expire_warning_time_in_day's default 90.
+        Assert.Contains("The TLS certificate 'CN=127.0.0.1' expires on ", server.StandardError, StringComparison.Ordinal);
+        Assert.Contains("(28 days from now, within the 90-day warning of ssl.cert_expire_warning_time_in_day)", server.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,7 +74,6 @@ internal static class UnbuiltFeatures
 
         new("ssl.client_cert_path", "it is for MindSpore's server-to-server TCP links, which FedSharp does not have; remove the key"),
         new("ssl.crl_path", "certificate revocation lists are not checked yet; remove the key"),
-        new("ssl.cert_expire_warning_time_in_day", "warnings about a certificate's expiry are not built yet; remove the key"),
         new("ssl.cipher_list", "choosing TLS cipher suites is not built yet (the platform's TLS 1.2+ defaults apply); remove the key"),
 
         new("client_verify.pki_verify", "device certificate and signature verification is not built yet, so unsigned requests would be accepted; set it to false"),
