@@ -50,7 +50,7 @@ public sealed class FederatedServer : IAsyncDisposable
     /// <returns>A running server.</returns>
     /// <exception cref="ConfigurationException">The configuration breaks a rule.</exception>
     /// <exception cref="NotSupportedException">The configuration asks for an upload form this release does not serve (pairwise masking, SignDS, sparse uploads).</exception>
-    /// <exception cref="IOException">The checkpoint folder cannot be created or read.</exception>
+    /// <exception cref="IOException">The checkpoint folder, or the folder of a summary file, cannot be created or read.</exception>
     /// <exception cref="InvalidOperationException">A checkpoint's layout differs from <paramref name="initialModel"/>.</exception>
     public static async Task<FederatedServer> StartAsync(JobConfiguration configuration, ModelParameters initialModel, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -64,6 +64,7 @@ public sealed class FederatedServer : IAsyncDisposable
         var checkpoints = new CheckpointStore(configuration.FedSharp.CheckpointDir, configuration.FlName, options.CheckpointKeepCount, time);
         checkpoints.EnsureDirectory();
         var metrics = new IterationMetricsWriter(configuration.Summary.MetricsFile, configuration.Summary.FailureEventFile, options.ContinuousFailureTimes, time);
+        metrics.EnsureDirectories();
         var coordinator = new RoundCoordinator(options, new InMemoryRoundStore(), new InMemoryUpdateStore(), models, new FedAvg(), time, checkpoints, metrics);
         try
         {

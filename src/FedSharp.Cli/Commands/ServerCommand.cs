@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using FedSharp.Client.Training;
 using FedSharp.Core.Configuration;
@@ -128,9 +129,8 @@ internal static class ServerCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new StartupException(
-                $"Job '{configuration.FlName}' cannot start: {ex.Message} Check that the checkpoint folder '{configuration.FedSharp.CheckpointDir}' (fedsharp.checkpoint_dir) and the summary files (summary.metrics_file, summary.failure_event_file) are readable and writable by this user, or point those keys elsewhere.",
-                ex);
+            // The server's messages name the folder, its configuration key and the fix.
+            throw new StartupException($"Job '{configuration.FlName}' cannot start: {ex.Message}", ex);
         }
     }
 
@@ -140,11 +140,13 @@ internal static class ServerCommand
         {
             return await FederatedHost.StartAsync(server, options, token);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or SocketException)
         {
-            // Kestrel's message names the address ("Failed to bind to address http://127.0.0.1:6666: address already in use.").
+            // Kestrel's message names the address for a port in use ("Failed to bind to address http://127.0.0.1:6666:
+            // address already in use."); an address of another machine fails with the socket's own message.
+            string ending = ex.Message.EndsWith('.') ? string.Empty : ".";
             throw new StartupException(
-                $"Cannot listen on {string.Join(", ", options.ListenAddresses.Concat(options.H2cListenAddresses))}: {ex.Message} Choose another address with --http HOST:PORT (port 0 picks a free port; --h2c likewise), or stop the program that holds it.",
+                $"Cannot listen on {string.Join(", ", options.ListenAddresses.Concat(options.H2cListenAddresses))}: {ex.Message}{ending} Choose another address with --http HOST:PORT (--h2c likewise): an address of this machine and a port no other program holds; port 0 picks a free port.",
                 ex);
         }
         catch (CryptographicException ex)
