@@ -16,6 +16,8 @@ namespace FedSharp.Cli.Commands;
 /// <summary>`fedsharp server`: the device-facing endpoint running the round engine, until stopped or finished.</summary>
 internal static class ServerCommand
 {
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Environment variable holding the password of a PFX certificate (kept off the command line).</summary>
     public const string CertificatePasswordVariable = "FEDSHARP_CERT_PASSWORD";
 
@@ -83,7 +85,7 @@ internal static class ServerCommand
 
             // A resumed instance keeps the checkpoint's outcome for getResult; this process reports only what it ran.
             int ranAfter = resumed ?? 0;
-            RoundState final = await FollowAsync(server, asJson, parse.GetValue(exitWhenFinished), ranAfter, token);
+            RoundState final = await FollowAsync(server, asJson ? Console.Out : null, parse.GetValue(exitWhenFinished), ranAfter, s_pollInterval, token);
             if (parse.GetValue(exitWhenFinished) && final.Status == InstanceStatus.Finished && !token.IsCancellationRequested)
             {
                 // A finished instance still answers getResult and getModel (as MindSpore's does): devices polling for
@@ -159,7 +161,8 @@ internal static class ServerCommand
 
     // Reports each finished iteration until the instance finishes (with --exit-when-finished) or Ctrl+C/SIGTERM; returns
     // the state read after the last report, so the summary and the iteration lines always agree.
-    private static async Task<RoundState> FollowAsync(FederatedServer server, bool asJson, bool exitWhenFinished, int ranAfter, CancellationToken token)
+    // JSON Lines go to `json` when it is set, else readable lines to the terminal.
+    internal static async Task<RoundState> FollowAsync(FederatedServer server, TextWriter? json, bool exitWhenFinished, int ranAfter, TimeSpan pollInterval, CancellationToken token)
     {
         int reported = 0;
         RoundState state = await server.Coordinator.GetStateAsync(CancellationToken.None);
@@ -167,9 +170,9 @@ internal static class ServerCommand
         {
             foreach (IterationOutcome outcome in state.Outcomes.Skip(reported).Where(o => o.Iteration > ranAfter))
             {
-                if (asJson)
+                if (json is not null)
                 {
-                    JsonLines.Write(Console.Out, new IterationLine(outcome.Iteration, outcome.Valid, outcome.Reason, outcome.Participants, outcome.Duration.TotalSeconds));
+                    JsonLines.Write(json, new IterationLine(outcome.Iteration, outcome.Valid, outcome.Reason, outcome.Participants, outcome.Duration.TotalSeconds));
                 }
                 else
                 {
@@ -185,7 +188,7 @@ internal static class ServerCommand
 
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), token);
+                await Task.Delay(pollInterval, token);
             }
             catch (OperationCanceledException)
             {
