@@ -49,7 +49,7 @@ public sealed class FederatedServer : IAsyncDisposable
     /// <returns>A running server.</returns>
     /// <exception cref="ConfigurationException">The configuration breaks a rule, or asks for something this release
     /// does not build (<see cref="JobConfiguration.ThrowIfUnsupported"/>).</exception>
-    /// <exception cref="IOException">The checkpoint folder cannot be created or read.</exception>
+    /// <exception cref="IOException">The checkpoint folder, or the folder of a summary file, cannot be created or read.</exception>
     /// <exception cref="InvalidOperationException">A checkpoint's layout differs from <paramref name="initialModel"/>.</exception>
     public static Task<FederatedServer> StartAsync(JobConfiguration configuration, ModelParameters initialModel, TimeProvider time, CancellationToken cancellationToken)
         => StartAsync(new FederatedServerOptions { Configuration = configuration, InitialModel = initialModel, Time = time }, cancellationToken);
@@ -67,7 +67,7 @@ public sealed class FederatedServer : IAsyncDisposable
     /// <exception cref="ArgumentException">A required option is missing.</exception>
     /// <exception cref="ConfigurationException">The configuration breaks a rule, or asks for something this release
     /// does not build (<see cref="JobConfiguration.ThrowIfUnsupported"/>).</exception>
-    /// <exception cref="IOException">The checkpoint folder or the traffic log's directory cannot be created or read.</exception>
+    /// <exception cref="IOException">The checkpoint folder, the folder of a summary file or the traffic log's directory cannot be created or read.</exception>
     /// <exception cref="InvalidOperationException">A checkpoint's layout differs from the initial model.</exception>
     public static async Task<FederatedServer> StartAsync(FederatedServerOptions options, CancellationToken cancellationToken)
     {
@@ -83,6 +83,7 @@ public sealed class FederatedServer : IAsyncDisposable
         var checkpoints = new CheckpointStore(options.CheckpointDirectory ?? configuration.FedSharp.CheckpointDir, configuration.FlName, roundOptions.CheckpointKeepCount, time);
         checkpoints.EnsureDirectory();
         var metrics = new IterationMetricsWriter(configuration.Summary.MetricsFile, configuration.Summary.FailureEventFile, roundOptions.ContinuousFailureTimes, time);
+        metrics.EnsureDirectories();
         DataRateLog? dataRate = configuration.Summary.DataRateDir.Length == 0
             ? null
             : new DataRateLog(configuration.Summary.DataRateDir, options.ServerName ?? configuration.FlName, time);

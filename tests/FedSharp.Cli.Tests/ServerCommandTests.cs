@@ -92,6 +92,36 @@ public sealed class ServerCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Server_AddressOfAnotherMachine_OneLineNamingTheAddress()
+    {
+        string config = await WriteJobAsync(iterations: 1);
+
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+        ProcessResult result = await FedSharpProcess.RunAsync("server", "--config", config, "--http", "192.0.2.1:6666");
+
+        Assert.Equal(1, result.ExitCode);
+        AssertOneLine(result.StandardError);
+        Assert.Contains("Cannot listen on 192.0.2.1:6666", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("an address of this machine", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Server_MetricsFileUnderAFile_OneLineNamingTheKey()
+    {
+        string config = await WriteJobAsync(iterations: 1);
+        string blocker = Path.Combine(_directory, "plain-file");
+        await File.WriteAllTextAsync(blocker, "not a folder");
+
+        ProcessResult result = await FedSharpProcess.RunAsync(
+            "server", "--config", config, "--http", "127.0.0.1:0", "--set", $"summary.metrics_file={Path.Combine(blocker, "metrics.json")}");
+
+        Assert.Equal(1, result.ExitCode);
+        AssertOneLine(result.StandardError);
+        Assert.Contains("summary.metrics_file", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(blocker, result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Server_CertificateThatDoesNotLoad_OneLineNamingTheFileAndTheFormats()
     {
         string config = await WriteJobAsync(iterations: 1);

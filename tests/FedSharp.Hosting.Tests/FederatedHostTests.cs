@@ -163,6 +163,44 @@ public sealed class FederatedHostTests
     }
 
     [Fact]
+    public async Task Aggregation_ThreeUploads_IsTheDocumentedFloat32SumInArrivalOrderBitForBit()
+    {
+        await using HostedServer hosted = await HostedServer.StartAsync(threshold: 3);
+        (string Id, int DataSize, float[] Values)[] devices =
+        [
+            ("d1", 3, [0.1f, -1e-7f, 1e7f, 0.3333333f, 123.456f, -0.5f]),
+            ("d2", 65_537, [0.2f, 1f, -1e7f, 0.6666667f, 1e-3f, 0.25f]),
+            ("d3", 7, [0.3f, 1e-7f, 1f, -1f, 7.77f, 3e-8f]),
+        ];
+        foreach ((string id, int dataSize, _) in devices)
+        {
+            Assert.Equal(Retcode.Succeed, (await hosted.StartFlJobAsync(id, dataSize)).Retcode);
+        }
+
+        foreach ((string id, _, float[] values) in devices)
+        {
+            Assert.Equal(Retcode.Succeed, (await hosted.UpdateModelAsync(HostedServer.UpdateRequest(id, 1, HostedServer.Model(values)))).Retcode);
+        }
+
+        (_, float[] actual) = await hosted.GetModelAsync();
+
+        // docs/protocol.md §6.0: sum = float32(float32(w × float32(n)) + sum) per update in arrival order, from +0;
+        // then float32(sum / float32(Σ n)).
+        float total = devices.Sum(d => (long)d.DataSize);
+        for (int i = 0; i < actual.Length; i++)
+        {
+            float sum = 0f;
+            foreach ((_, int dataSize, float[] values) in devices)
+            {
+                float product = values[i] * (float)dataSize;
+                sum = product + sum;
+            }
+
+            Assert.Equal(BitConverter.SingleToInt32Bits(sum / total), BitConverter.SingleToInt32Bits(actual[i]));
+        }
+    }
+
+    [Fact]
     public async Task Healthz_Post_Returns405WithTextReason()
     {
         await using HostedServer hosted = await HostedServer.StartAsync();

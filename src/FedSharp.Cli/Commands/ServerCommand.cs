@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using FedSharp.Client.Training;
 using FedSharp.Core.Configuration;
@@ -15,6 +16,8 @@ namespace FedSharp.Cli.Commands;
 /// <summary>`fedsharp server`: the device-facing endpoint running the round engine, until stopped or finished.</summary>
 internal static class ServerCommand
 {
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Environment variable holding the password of a PFX certificate (kept off the command line).</summary>
     public const string CertificatePasswordVariable = "FEDSHARP_CERT_PASSWORD";
 
@@ -82,7 +85,7 @@ internal static class ServerCommand
 
             // A resumed instance keeps the checkpoint's outcome for getResult; this process reports only what it ran.
             int ranAfter = resumed ?? 0;
-            RoundState final = await FollowAsync(server, asJson, parse.GetValue(exitWhenFinished), ranAfter, token);
+            RoundState final = await FollowAsync(server, asJson ? Console.Out : null, parse.GetValue(exitWhenFinished), ranAfter, s_pollInterval, token);
             if (parse.GetValue(exitWhenFinished) && final.Status == InstanceStatus.Finished && !token.IsCancellationRequested)
             {
                 // A finished instance still answers getResult and getModel (as MindSpore's does): devices polling for
@@ -128,9 +131,8 @@ internal static class ServerCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new StartupException(
-                $"Job '{configuration.FlName}' cannot start: {ex.Message} Check that the checkpoint folder '{configuration.FedSharp.CheckpointDir}' (fedsharp.checkpoint_dir) and the summary files (summary.metrics_file, summary.failure_event_file) are readable and writable by this user, or point those keys elsewhere.",
-                ex);
+            // The server's messages name the folder, its configuration key and the fix.
+            throw new StartupException($"Job '{configuration.FlName}' cannot start: {ex.Message}", ex);
         }
     }
 
@@ -140,11 +142,13 @@ internal static class ServerCommand
         {
             return await FederatedHost.StartAsync(server, options, token);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or SocketException)
         {
-            // Kestrel's message names the address ("Failed to bind to address http://127.0.0.1:6666: address already in use.").
+            // Kestrel's message names the address for a port in use ("Failed to bind to address http://127.0.0.1:6666:
+            // address already in use."); an address of another machine fails with the socket's own message.
+            string ending = ex.Message.EndsWith('.') ? string.Empty : ".";
             throw new StartupException(
-                $"Cannot listen on {string.Join(", ", options.ListenAddresses.Concat(options.H2cListenAddresses))}: {ex.Message} Choose another address with --http HOST:PORT (port 0 picks a free port; --h2c likewise), or stop the program that holds it.",
+                $"Cannot listen on {string.Join(", ", options.ListenAddresses.Concat(options.H2cListenAddresses))}: {ex.Message}{ending} Choose another address with --http HOST:PORT (--h2c likewise): an address of this machine and a port no other program holds; port 0 picks a free port.",
                 ex);
         }
         catch (CryptographicException ex)
@@ -157,7 +161,8 @@ internal static class ServerCommand
 
     // Reports each finished iteration until the instance finishes (with --exit-when-finished) or Ctrl+C/SIGTERM; returns
     // the state read after the last report, so the summary and the iteration lines always agree.
-    private static async Task<RoundState> FollowAsync(FederatedServer server, bool asJson, bool exitWhenFinished, int ranAfter, CancellationToken token)
+    // JSON Lines go to `json` when it is set, else readable lines to the terminal.
+    internal static async Task<RoundState> FollowAsync(FederatedServer server, TextWriter? json, bool exitWhenFinished, int ranAfter, TimeSpan pollInterval, CancellationToken token)
     {
         int reported = 0;
         RoundState state = await server.Coordinator.GetStateAsync(CancellationToken.None);
@@ -165,9 +170,9 @@ internal static class ServerCommand
         {
             foreach (IterationOutcome outcome in state.Outcomes.Skip(reported).Where(o => o.Iteration > ranAfter))
             {
-                if (asJson)
+                if (json is not null)
                 {
-                    JsonLines.Write(Console.Out, new IterationLine(outcome.Iteration, outcome.Valid, outcome.Reason, outcome.Participants, outcome.Duration.TotalSeconds));
+                    JsonLines.Write(json, new IterationLine(outcome.Iteration, outcome.Valid, outcome.Reason, outcome.Participants, outcome.Duration.TotalSeconds));
                 }
                 else
                 {
@@ -183,7 +188,7 @@ internal static class ServerCommand
 
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), token);
+                await Task.Delay(pollInterval, token);
             }
             catch (OperationCanceledException)
             {

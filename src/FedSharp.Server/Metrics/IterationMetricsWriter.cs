@@ -26,7 +26,7 @@ public sealed class IterationMetricsWriter
     private readonly int _continuousFailureTimes;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates a writer; the files and their directories are created on first write.</summary>
+    /// <summary>Creates a writer; the files are created on first write, their folders then or by <see cref="EnsureDirectories"/>.</summary>
     /// <param name="metricsPath">Path of the metrics file.</param>
     /// <param name="failureEventPath">Path of the failure-event file.</param>
     /// <param name="continuousFailureTimes">Failures in a row that raise a <c>continuous_failures</c> event; 1 or more.</param>
@@ -41,6 +41,30 @@ public sealed class IterationMetricsWriter
         _failureEventPath = failureEventPath;
         _continuousFailureTimes = continuousFailureTimes;
         _time = time;
+    }
+
+    /// <summary>
+    /// Creates the folders of both files if they are missing, so a path that cannot hold them (a file in the way, no
+    /// permission) stops the server at start-up instead of failing its first iteration's summary.
+    /// </summary>
+    /// <exception cref="IOException">A folder cannot be created; the message names the file, its key and the fix.</exception>
+    public void EnsureDirectories()
+    {
+        foreach ((string path, string key) in new[] { (_metricsPath, "summary.metrics_file"), (_failureEventPath, "summary.failure_event_file") })
+        {
+            try
+            {
+                string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+                if (directory is not null)
+                {
+                    Directory.CreateDirectory(directory);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"The folder of {key} '{path}' cannot be created ({ex.Message}); set {key} to a path in a folder this user can write.", ex);
+            }
+        }
     }
 
     /// <summary>Appends the metrics line of <paramref name="metrics"/> and, when it failed, its failure-event lines.</summary>
