@@ -20,8 +20,9 @@ namespace FedSharp.Simulation;
 /// Every client's code (the protocol exchange, and in memory the server's handler too) runs on a task scheduler of
 /// <see cref="SimulationOptions.Threads"/> dedicated threads; training is synchronous inside it, so the scheduler is
 /// the limit, and the thread pool stays free for timers and the observer.
-/// With one thread and every client in every round, uploads are forwarded in client order
-/// (<see cref="UpdateOrdering"/>): a seed then gives the same accuracies on every run. Waits are capped at a few
+/// With every client in every round, uploads are forwarded in client order (<see cref="UpdateOrdering"/>) and the
+/// test set is evaluated in parts of a fixed size combined in order (<see cref="SplitEvaluation"/>): the same
+/// configuration and seeds then give bit-identical models and reports on every run, whatever the number of threads. Waits are capped at a few
 /// milliseconds per client (see <see cref="PollInterval"/>) so that the round windows, sized for phones, do not leave
 /// cores idle between rounds.
 /// </remarks>
@@ -122,7 +123,12 @@ public sealed class FederatedSimulation
         using var slots = new TrainingThreads(_options.Threads);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var clock = new TrainingClock(_time);
-        var evaluation = new SplitEvaluation(models, data.Test, _options.Threads, EvaluationBatchSize);
+        var evaluation = new SplitEvaluation(models, data.Test, EvaluationBatchSize);
+        // With every client in every round the set of updates is fixed, so only their order could vary; holding them
+        // for client-id order makes the run reproducible on any number of threads.
+        UpdateOrdering? ordering = _options.ClientsPerRound == _options.ClientCount
+            ? new UpdateOrdering(transport, _options.ClientCount)
+            : null;
         var observer = new RoundObserver(
             transport,
             _options.Configuration.FlName,
@@ -132,10 +138,8 @@ public sealed class FederatedSimulation
             _time,
             PollInterval,
             RoundOptionsMapping.FromConfiguration(_options.Configuration).UpdateModelThreshold,
+            ordering,
             progress);
-        UpdateOrdering? ordering = _options.Threads == 1 && _options.ClientsPerRound == _options.ClientCount
-            ? new UpdateOrdering(transport, _options.ClientCount)
-            : null;
 
         long start = _time.GetTimestamp();
         var clients = new Task[data.Clients.Count];
