@@ -17,9 +17,10 @@ namespace FedSharp.Simulation;
 /// model is downloaded and evaluated on the test set.
 /// </summary>
 /// <remarks>
-/// Every client's code (the protocol exchange, and in memory the server's handler too) runs on a task scheduler of
-/// <see cref="SimulationOptions.Threads"/> dedicated threads; training is synchronous inside it, so the scheduler is
-/// the limit, and the thread pool stays free for timers and the observer.
+/// Every client's training runs on a task scheduler of <see cref="SimulationOptions.Threads"/> dedicated threads
+/// (<see cref="FederatedJobOptions.TrainingScheduler"/>), so the scheduler is the limit; the protocol exchange, and in
+/// memory the server's handler, run wherever the client's last await resumed (the thread pool, or a training thread
+/// right after training), and the thread pool stays free for timers and the observer.
 /// With every client in every round, uploads are forwarded in client order (<see cref="UpdateOrdering"/>) and the
 /// test set is evaluated in parts of a fixed size combined in order (<see cref="SplitEvaluation"/>): the same
 /// configuration and seeds then give bit-identical models and reports on every run, whatever the number of threads. Waits are capped at a few
@@ -118,8 +119,9 @@ public sealed class FederatedSimulation
     private async Task<SimulationResult> RunClientsAsync(
         FederatedDataset data, ModelPool models, IFederationTransport transport, IProgress<RoundReport>? progress, CancellationToken cancellationToken)
     {
-        // Client code runs on these threads; continuations after every await come back to them, so no more than
-        // Threads trainings (or evaluations) ever run at once and the pool never builds more models than that.
+        // Every client trains on these threads (FederatedJobOptions.TrainingScheduler), and the global model's
+        // evaluation runs on them too, so no more than Threads trainings or evaluations ever run at once and the pool
+        // never builds more models than that. The protocol exchange runs wherever the job's last await resumed.
         using var slots = new TrainingThreads(_options.Threads);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var clock = new TrainingClock(_time);
@@ -158,11 +160,12 @@ public sealed class FederatedSimulation
                     MaxSingleWait = PollInterval,
                     EvaluateGlobalModel = false,
                     DownloadFinalModel = false,
+                    TrainingScheduler = slots,
                 },
                 new ObservedTransport(transport, clientId, observer, ordering),
                 trainer,
                 _time);
-            clients[i] = Task.Factory.StartNew(() => job.RunAsync(stop.Token), stop.Token, TaskCreationOptions.DenyChildAttach, slots).Unwrap();
+            clients[i] = Task.Run(() => job.RunAsync(stop.Token), stop.Token);
         }
 
         Task<IReadOnlyList<RoundReport>> observing = observer.RunAsync(start, stop.Token);

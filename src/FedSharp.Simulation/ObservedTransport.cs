@@ -66,10 +66,9 @@ internal sealed class ObservedTransport : IFederationTransport
         bool accepted = false;
         try
         {
-            // The answer is counted on whichever thread receives it, not after the client's continuation has waited
-            // its turn behind training on the simulation's threads: the observer counts a round's participants once
-            // the round is decided, and waits only for answers still in flight. The caller's own await still returns
-            // to its thread.
+            // The answer is counted on whichever thread receives it, never queued behind training on the simulation's
+            // threads: the observer counts a round's participants once the round is decided, and waits only for
+            // answers still in flight.
             TransportResponse response = _ordering is null
                 ? await _inner.SendAsync(round, body, cancellationToken).ConfigureAwait(false)
                 : await _ordering.SendUpdateAsync(_clientId, uploadIteration, body, cancellationToken).ConfigureAwait(false);

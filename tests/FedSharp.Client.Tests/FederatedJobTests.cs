@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using FedSharp.Client.Training;
 using FedSharp.Client.Transport;
+using FedSharp.Core.Models;
 using FedSharp.Core.Protocol;
 using FedSharp.Learning.Models;
 using FedSharp.Server.Rounds;
@@ -25,6 +27,38 @@ public sealed class FederatedJobTests
         Assert.Contains("'stray'", ex.Message);
         Assert.Contains("iteration 1", ex.Message);
         Assert.Contains("another-job", ex.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_StartedOnAUiThread_NeitherTrainsNorResumesThere()
+    {
+        // Arrange: MAUI and Unity start the job on their main thread, which has a synchronization context.
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
+        {
+            c.FlIterationNum = 1;
+            c.Round.StartFlJobThreshold = 1;
+        });
+        using var ui = new UiThreadContext();
+        var trainer = new ThreadRecordingTrainer(new LearningTrainer(InProcessFederation.Model, 7, SyntheticData.Create(30, 3), SyntheticData.Create(20, 4), new Random(3)));
+        var requests = new ConcurrentQueue<(string Round, int ThreadId)>();
+        var transport = new InProcessTransport((round, body, ct) =>
+        {
+            requests.Enqueue((round, Environment.CurrentManagedThreadId));
+            return federation.Transport.SendAsync(round, body, ct);
+        });
+        var job = new FederatedJob(new FederatedJobOptions { FlName = InProcessFederation.FlName, ClientId = "phone" }, transport, trainer, federation.Time);
+
+        // Act
+        Task<FederatedJobResult> run = ui.Run(() => job.RunAsync(CancellationToken.None));
+        await federation.DriveAsync(run, s_step);
+
+        // Assert: only the first request goes out before the job's first await; nothing after it runs on the UI thread.
+        Assert.Equal(FederatedJobStopReason.PlanCompleted, (await run).StopReason);
+        Assert.Equal((RoundPaths.StartFLJob, ui.ThreadId), requests.First());
+        Assert.All(requests.Skip(1), r => Assert.NotEqual(ui.ThreadId, r.ThreadId));
+        Assert.Contains(RoundPaths.UpdateModel, requests.Select(r => r.Round));
+        Assert.NotEmpty(trainer.Threads);
+        Assert.DoesNotContain(ui.ThreadId, trainer.Threads);
     }
 
     [Fact]
@@ -352,5 +386,35 @@ public sealed class FederatedJobTests
         }
 
         Assert.True(condition(), "The condition was not met within 30 s.");
+    }
+
+    /// <summary>Passes every call through and records the threads that trained or evaluated.</summary>
+    private sealed class ThreadRecordingTrainer(ITrainer inner) : ITrainer
+    {
+        public ConcurrentBag<int> Threads { get; } = [];
+
+        public int DataSize => inner.DataSize;
+
+        public int EvaluationDataSize => inner.EvaluationDataSize;
+
+        public int SampleSize => inner.SampleSize;
+
+        public ModelParameters GetParameters() => inner.GetParameters();
+
+        public void SetParameters(ModelParameters parameters) => inner.SetParameters(parameters);
+
+        public LocalTrainingResult Train(LocalTrainingPlan plan)
+        {
+            Threads.Add(Environment.CurrentManagedThreadId);
+            return inner.Train(plan);
+        }
+
+        public LocalEvaluationResult? Evaluate()
+        {
+            Threads.Add(Environment.CurrentManagedThreadId);
+            return inner.Evaluate();
+        }
+
+        public void Predict(ReadOnlySpan<float> features, Span<int> destination) => inner.Predict(features, destination);
     }
 }
