@@ -9,6 +9,7 @@ public sealed class ManualTimeProvider : TimeProvider
     private readonly object _gate = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now;
+    private TaskCompletionSource? _armed;
 
     /// <summary>Starts the clock at <paramref name="start"/>, or 2026-01-01T00:00:00Z.</summary>
     public ManualTimeProvider(DateTimeOffset? start = null) => _now = start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -58,16 +59,54 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>
+    /// Completes once some timer is due at a finite time (at once if one already is): the code under test is waiting
+    /// on the clock. With <see cref="AdvanceToNextTimer"/> a test steps exactly from one wait to the next instead of
+    /// advancing after a real delay, which on a busy machine may come before the code has armed its timer.
+    /// </summary>
+    public Task WhenTimerArmedAsync()
+    {
+        lock (_gate)
+        {
+            if (_timers.Any(t => t.DueAt is not null))
+            {
+                return Task.CompletedTask;
+            }
+
+            _armed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _armed.Task;
+        }
+    }
+
+    /// <summary>Moves the clock to the earliest armed timer's due time, firing it (and any due then); false when none is armed.</summary>
+    public bool AdvanceToNextTimer()
+    {
+        TimeSpan delta;
+        lock (_gate)
+        {
+            DateTimeOffset? next = _timers.Where(t => t.DueAt is not null).Min(t => t.DueAt);
+            if (next is not { } due)
+            {
+                return false;
+            }
+
+            delta = due > _now ? due - _now : TimeSpan.Zero;
+        }
+
+        Advance(delta);
+        return true;
+    }
+
     /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);
-        timer.Change(dueTime, period);
         lock (_gate)
         {
             _timers.Add(timer);
         }
 
+        timer.Change(dueTime, period);
         return timer;
     }
 
@@ -91,6 +130,11 @@ public sealed class ManualTimeProvider : TimeProvider
             {
                 DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
                 Period = period == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : period;
+                if (DueAt is not null && owner._armed is { } armed)
+                {
+                    owner._armed = null;
+                    armed.TrySetResult();
+                }
             }
 
             return true;
