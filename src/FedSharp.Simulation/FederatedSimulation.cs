@@ -23,9 +23,9 @@ namespace FedSharp.Simulation;
 /// right after training), and the thread pool stays free for timers and the observer.
 /// With every client in every round, uploads are forwarded in client order (<see cref="UpdateOrdering"/>) and the
 /// test set is evaluated in parts of a fixed size combined in order (<see cref="SplitEvaluation"/>): the same
-/// configuration and seeds then give bit-identical models and reports on every run, whatever the number of threads. Waits are capped at a few
-/// milliseconds per client (see <see cref="PollInterval"/>) so that the round windows, sized for phones, do not leave
-/// cores idle between rounds.
+/// configuration and seeds then give bit-identical models and reports on every run, whatever the number of threads.
+/// Waits are capped at a few milliseconds per client (see <see cref="PollInterval"/>) so that the round windows, sized
+/// for phones, do not leave cores idle between rounds.
 /// </remarks>
 public sealed class FederatedSimulation
 {
