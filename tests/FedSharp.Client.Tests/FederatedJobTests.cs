@@ -71,7 +71,7 @@ public sealed class FederatedJobTests
         });
         FederatedJob first = federation.CreateJob("first", 10, 30);
         Task<FederatedJobResult> firstRun = Task.Run(() => first.RunAsync(CancellationToken.None));
-        await federation.DriveAsync(firstRun, s_step);
+        await federation.DriveJobAsync(firstRun);
         FederatedJob latecomer = federation.CreateJob("latecomer", 11, 30);
 
         FederatedJobResult result = await latecomer.RunAsync(CancellationToken.None);
@@ -141,12 +141,12 @@ public sealed class FederatedJobTests
         FederatedJob job = federation.CreateJob("patient", 20, 30, transport: transport);
 
         Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        await federation.DriveAsync(run, s_step);
+        await federation.DriveJobAsync(run);
 
         Assert.Equal(FederatedJobStopReason.PlanCompleted, (await run).StopReason);
         Assert.Equal(3, sentAt.Count);
-        Assert.True(sentAt[1] - sentAt[0] >= TimeSpan.FromSeconds(30));
-        Assert.True(sentAt[2] - sentAt[1] >= TimeSpan.FromSeconds(30));
+        Assert.Equal(TimeSpan.FromSeconds(30), sentAt[1] - sentAt[0]);
+        Assert.Equal(TimeSpan.FromSeconds(30), sentAt[2] - sentAt[1]);
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public sealed class FederatedJobTests
         FederatedJob job = federation.CreateJob("unstable", 50, 60);
 
         Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        await federation.DriveAsync(run, s_step);
+        await federation.DriveJobAsync(run);
 
         FederatedJobResult result = await run;
         IterationReport report = Assert.Single(result.Iterations);
@@ -344,7 +344,7 @@ public sealed class FederatedJobTests
         FederatedJob job = federation.CreateJob("unlucky", 80, 20, transport: transport);
 
         Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        await federation.DriveAsync(run, s_step);
+        await federation.DriveJobAsync(run);
 
         FederatedJobResult result = await run;
         Assert.Equal(FederatedJobStopReason.PlanCompleted, result.StopReason);
