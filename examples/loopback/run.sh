@@ -3,8 +3,9 @@
 #
 #   bash examples/loopback/run.sh [--clients 4] [--workdir DIR]
 #
-# The server picks a free port and prints it; each client trains on its own IID share of the bundled Fashion-MNIST
-# subset; the script waits for all of them and fails unless every iteration of the job was valid.
+# The server picks a free port and names it in its first JSON line, which the script waits for; each client trains
+# on its own IID share of the bundled Fashion-MNIST subset; the script waits for all of them and fails unless every
+# iteration of the job was valid.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -23,18 +24,40 @@ cd "$workdir"
 config="$here/fashion-mnist.yaml"
 set_threshold="round.start_fl_job_threshold=$clients"
 
-"$fedsharp" server --config "$config" --set "$set_threshold" --http 127.0.0.1:0 --json > server.jsonl 2> server.err &
+# The file exists before the server starts, so that the reader below never races the shell that creates it.
+: > server.jsonl
+"$fedsharp" server --config "$config" --set "$set_threshold" --http 127.0.0.1:0 --json >> server.jsonl 2> server.err &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 
-url=""
-for _ in $(seq 1 200); do
-  url=$(head -n 1 server.jsonl 2>/dev/null | sed -nE 's/.*"urls":\["([^"]+)".*/\1/p')
-  [ -n "$url" ] && break
-  kill -0 $server_pid 2>/dev/null || { echo "the server exited early:" >&2; cat server.err >&2; exit 1; }
-  sleep 0.1
+# Wait for the server's first JSON line (it names the address) instead of polling the file: tail follows the file as
+# the server writes it and ends when the server exits, so `read` returns at the first whole line, or at end of input
+# if the server died first. One-second slices let the shell reap a server that died (tail's --pid sees it only then);
+# a slice that ends mid-line keeps what it read. The limit is generous for a loaded machine.
+startup_seconds=300
+exec 3< <(exec tail -n +1 -f --pid="$server_pid" server.jsonl)
+tail_pid=$!
+first=""
+for ((waited = 0; waited < startup_seconds; waited++)); do
+  chunk=""
+  status=0
+  IFS= read -r -t 1 -u 3 chunk || status=$?
+  first+="$chunk"
+  # 0: a whole line; above 128: the slice ran out; anything else: end of input (the server exited).
+  if [ "$status" -le 128 ] || ! kill -0 "$server_pid" 2>/dev/null; then break; fi
 done
-[ -n "$url" ] || { echo "the server did not report its address within 20 s" >&2; cat server.err >&2; exit 1; }
+kill "$tail_pid" 2>/dev/null || true
+exec 3<&-
+url=$(sed -nE 's/.*"urls":\["([^"]+)".*/\1/p' <<<"$first")
+if [ -z "$url" ]; then
+  if kill -0 "$server_pid" 2>/dev/null; then
+    echo "the server did not report its address within $startup_seconds s; its first line: '$first'" >&2
+  else
+    echo "the server exited before reporting its address:" >&2
+  fi
+  cat server.err >&2
+  exit 1
+fi
 echo "server listening on $url"
 
 pids=()

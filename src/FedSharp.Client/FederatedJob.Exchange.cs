@@ -19,12 +19,12 @@ public sealed partial class FederatedJob
             TransportResponse response;
             try
             {
-                response = await _transport.SendAsync(round, body, cancellationToken);
+                response = await _transport.SendAsync(round, body, cancellationToken).ConfigureAwait(false);
             }
             catch (FederationTransportException ex) when (ex.IsTransient && unreachable < _options.MaxTransportRetries)
             {
                 unreachable++;
-                if (!await WaitAsync(backoff, run, cancellationToken))
+                if (!await WaitAsync(backoff, run, cancellationToken).ConfigureAwait(false))
                 {
                     return null;
                 }
@@ -55,7 +55,7 @@ public sealed partial class FederatedJob
             if (response.StatusCode == 503)
             {
                 // Safe mode: the cluster is between iterations or its store is unreachable; the same request is valid later.
-                if (!await WaitAsync(response.RetryAfter ?? _options.RetryInterval, run, cancellationToken))
+                if (!await WaitAsync(response.RetryAfter ?? _options.RetryInterval, run, cancellationToken).ConfigureAwait(false))
                 {
                     return null;
                 }
@@ -73,7 +73,7 @@ public sealed partial class FederatedJob
     {
         while (true)
         {
-            GetResultResponse? result = await ExchangeAsync(RoundPaths.GetResult, iteration, GetResultRequestFor(iteration), GetResultResponse.Parser, run, cancellationToken);
+            GetResultResponse? result = await ExchangeAsync(RoundPaths.GetResult, iteration, GetResultRequestFor(iteration), GetResultResponse.Parser, run, cancellationToken).ConfigureAwait(false);
             if (result is null)
             {
                 return null;
@@ -83,7 +83,7 @@ public sealed partial class FederatedJob
             // so after a server fault it asks for the result again.
             if (result.Retcode == Retcode.SystemError)
             {
-                if (!await BackOffAfterSystemErrorAsync(null, RoundPaths.GetResult, iteration, result.Reason, null, run, cancellationToken))
+                if (!await BackOffAfterSystemErrorAsync(null, RoundPaths.GetResult, iteration, result.Reason, null, run, cancellationToken).ConfigureAwait(false))
                 {
                     return null;
                 }
@@ -105,7 +105,7 @@ public sealed partial class FederatedJob
                 throw Refusal(RoundPaths.GetResult, iteration, result.Retcode, result.Reason);
             }
 
-            if (!await WaitForServerAsync(result.NextReqTimeMs, result.ServerTimeMs, _options.PollInterval, run, cancellationToken))
+            if (!await WaitForServerAsync(result.NextReqTimeMs, result.ServerTimeMs, _options.PollInterval, run, cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -123,7 +123,7 @@ public sealed partial class FederatedJob
                 Iteration = iteration,
                 TimestampMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
             };
-            GetModelResponse? reply = await ExchangeAsync(RoundPaths.GetModel, iteration, request, GetModelResponse.Parser, run, cancellationToken);
+            GetModelResponse? reply = await ExchangeAsync(RoundPaths.GetModel, iteration, request, GetModelResponse.Parser, run, cancellationToken).ConfigureAwait(false);
             if (reply is null)
             {
                 return null;
@@ -131,7 +131,7 @@ public sealed partial class FederatedJob
 
             if (reply.Retcode == Retcode.SystemError)
             {
-                if (!await BackOffAfterSystemErrorAsync(null, RoundPaths.GetModel, iteration, reply.Reason, null, run, cancellationToken))
+                if (!await BackOffAfterSystemErrorAsync(null, RoundPaths.GetModel, iteration, reply.Reason, null, run, cancellationToken).ConfigureAwait(false))
                 {
                     return null;
                 }
@@ -151,7 +151,7 @@ public sealed partial class FederatedJob
                 throw Refusal(RoundPaths.GetModel, iteration, reply.Retcode, reply.Reason);
             }
 
-            if (!await WaitForServerAsync(reply.NextReqTimeMs, reply.ServerTimeMs, _options.PollInterval, run, cancellationToken))
+            if (!await WaitForServerAsync(reply.NextReqTimeMs, reply.ServerTimeMs, _options.PollInterval, run, cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -168,7 +168,7 @@ public sealed partial class FederatedJob
             return null;
         }
 
-        GetResultResponse? askedAbout = await ExchangeAsync(RoundPaths.GetResult, iteration, GetResultRequestFor(iteration), GetResultResponse.Parser, run, cancellationToken);
+        GetResultResponse? askedAbout = await ExchangeAsync(RoundPaths.GetResult, iteration, GetResultRequestFor(iteration), GetResultResponse.Parser, run, cancellationToken).ConfigureAwait(false);
         if (askedAbout is not { Retcode: Retcode.Succeed })
         {
             return null;
@@ -180,7 +180,7 @@ public sealed partial class FederatedJob
         }
 
         int current = askedAbout.Iteration;
-        GetResultResponse? latest = await ExchangeAsync(RoundPaths.GetResult, current, GetResultRequestFor(current), GetResultResponse.Parser, run, cancellationToken);
+        GetResultResponse? latest = await ExchangeAsync(RoundPaths.GetResult, current, GetResultRequestFor(current), GetResultResponse.Parser, run, cancellationToken).ConfigureAwait(false);
         return latest is { Retcode: Retcode.Succeed } ? new FinishedInstance(current, askedAbout) : null;
     }
 
@@ -240,7 +240,7 @@ public sealed partial class FederatedJob
                 return true;
             }
 
-            await Task.Delay(remaining, _time, cancellationToken);
+            await Task.Delay(remaining, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -32,7 +32,7 @@ public sealed partial class FederatedJob
                 _options.ClientId, iteration, IterationParticipation.ServerFault, null, explained, training?.MeanLoss, training?.SampleCount ?? 0, null, _time.GetUtcNow() + delay));
         }
 
-        return await WaitAsync(delay, run, cancellationToken);
+        return await WaitAsync(delay, run, cancellationToken).ConfigureAwait(false);
     }
 
     private RunContext NewRun(TimeSpan? limit)

@@ -78,7 +78,7 @@ public sealed partial class FederatedJob
 
         try
         {
-            return await RunLoopAsync(cancellationToken);
+            return await RunLoopAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -97,15 +97,15 @@ public sealed partial class FederatedJob
         {
             if (_options.MaxIterations is { } max && joined >= max)
             {
-                return await FinishAsync(FederatedJobStopReason.IterationLimitReached, joined, reports, lastDecided, run, cancellationToken);
+                return await FinishAsync(FederatedJobStopReason.IterationLimitReached, joined, reports, lastDecided, run, cancellationToken).ConfigureAwait(false);
             }
 
             if (planIterations is { } total && lastDecided >= total)
             {
-                return await FinishAsync(FederatedJobStopReason.PlanCompleted, joined, reports, lastDecided, run, cancellationToken);
+                return await FinishAsync(FederatedJobStopReason.PlanCompleted, joined, reports, lastDecided, run, cancellationToken).ConfigureAwait(false);
             }
 
-            StartFLJobResponse? start = await ExchangeAsync(RoundPaths.StartFLJob, lastDecided + 1, StartFLJobRequestFor(lastDecided + 1), StartFLJobResponse.Parser, run, cancellationToken);
+            StartFLJobResponse? start = await ExchangeAsync(RoundPaths.StartFLJob, lastDecided + 1, StartFLJobRequestFor(lastDecided + 1), StartFLJobResponse.Parser, run, cancellationToken).ConfigureAwait(false);
             if (start is null)
             {
                 return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
@@ -114,7 +114,7 @@ public sealed partial class FederatedJob
             if (start.Retcode == Retcode.SystemError)
             {
                 int attempted = start.Iteration > 0 ? start.Iteration : lastDecided + 1;
-                if (!await BackOffAfterSystemErrorAsync(reports, RoundPaths.StartFLJob, attempted, start.Reason, null, run, cancellationToken))
+                if (!await BackOffAfterSystemErrorAsync(reports, RoundPaths.StartFLJob, attempted, start.Reason, null, run, cancellationToken).ConfigureAwait(false))
                 {
                     return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
                 }
@@ -128,21 +128,21 @@ public sealed partial class FederatedJob
                 case Retcode.Succeed:
                     break;
                 case Retcode.NotReady:
-                    if (!await WaitForServerAsync(start.NextReqTimeMs, start.ServerTimeMs, _options.PollInterval, run, cancellationToken))
+                    if (!await WaitForServerAsync(start.NextReqTimeMs, start.ServerTimeMs, _options.PollInterval, run, cancellationToken).ConfigureAwait(false))
                     {
                         return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
                     }
 
                     continue;
                 case Retcode.OutOfTime:
-                    if (!await RefusedAsync(reports, start.Iteration, IterationParticipation.NotSelected, start.Reason, null, start.NextReqTimeMs, start.ServerTimeMs, run, cancellationToken))
+                    if (!await RefusedAsync(reports, start.Iteration, IterationParticipation.NotSelected, start.Reason, null, start.NextReqTimeMs, start.ServerTimeMs, run, cancellationToken).ConfigureAwait(false))
                     {
                         return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
                     }
 
                     continue;
-                case Retcode.RequestError when await FindFinishedInstanceAsync(start.Iteration, run, cancellationToken) is { } finished:
-                    return await FinishAsync(FinishedReason(finished, planIterations), joined, reports, finished.LastIteration, run, cancellationToken);
+                case Retcode.RequestError when await FindFinishedInstanceAsync(start.Iteration, run, cancellationToken).ConfigureAwait(false) is { } finished:
+                    return await FinishAsync(FinishedReason(finished, planIterations), joined, reports, finished.LastIteration, run, cancellationToken).ConfigureAwait(false);
                 default:
                     throw Refusal(RoundPaths.StartFLJob, start.Iteration, start.Retcode, start.Reason);
             }
@@ -158,17 +158,19 @@ public sealed partial class FederatedJob
             StrategyParameters strategy = DecodeStrategy(iteration, plan);
             ModelParameters global = DecodeModel(RoundPaths.StartFLJob, iteration, start.Tensors, start.DownloadCompressType);
             _trainer.SetParameters(global);
-            double? accuracy = _options.EvaluateGlobalModel ? _trainer.Evaluate()?.Accuracy : null;
-            LocalTrainingResult training = _trainer.Train(new LocalTrainingPlan(iteration, plan.Epochs, plan.MiniBatch, plan.Lr, plan.Momentum, plan.WeightDecay)
+            var trainingPlan = new LocalTrainingPlan(iteration, plan.Epochs, plan.MiniBatch, plan.Lr, plan.Momentum, plan.WeightDecay)
             {
                 Strategy = strategy,
                 GlobalModel = global,
-            });
+            };
+            (double? accuracy, LocalTrainingResult training) = await OnTrainingSchedulerAsync(
+                () => (_options.EvaluateGlobalModel ? _trainer.Evaluate()?.Accuracy : null, _trainer.Train(trainingPlan)),
+                cancellationToken).ConfigureAwait(false);
             IterationParticipation participation = IterationParticipation.TrainingDiverged;
             if (training.Succeeded)
             {
                 var upload = new UploadContext(iteration, plan, strategy, global, _trainer.GetParameters());
-                UpdateModelResponse? update = await ExchangeAsync(RoundPaths.UpdateModel, iteration, UpdateModelRequestFor(upload, training, accuracy), UpdateModelResponse.Parser, run, cancellationToken);
+                UpdateModelResponse? update = await ExchangeAsync(RoundPaths.UpdateModel, iteration, UpdateModelRequestFor(upload, training, accuracy), UpdateModelResponse.Parser, run, cancellationToken).ConfigureAwait(false);
                 if (update is null)
                 {
                     return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
@@ -177,7 +179,7 @@ public sealed partial class FederatedJob
                 // The protocol's answer to a failed iteration step: back off, then start the iteration again.
                 if (update.Retcode == Retcode.SystemError)
                 {
-                    if (!await BackOffAfterSystemErrorAsync(reports, RoundPaths.UpdateModel, iteration, update.Reason, training, run, cancellationToken))
+                    if (!await BackOffAfterSystemErrorAsync(reports, RoundPaths.UpdateModel, iteration, update.Reason, training, run, cancellationToken).ConfigureAwait(false))
                     {
                         return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
                     }
@@ -188,7 +190,7 @@ public sealed partial class FederatedJob
                 run.ServerAnswered();
                 if (update.Retcode == Retcode.OutOfTime)
                 {
-                    if (!await RefusedAsync(reports, iteration, IterationParticipation.UpdateRejected, update.Reason, training, update.NextReqTimeMs, update.ServerTimeMs, run, cancellationToken))
+                    if (!await RefusedAsync(reports, iteration, IterationParticipation.UpdateRejected, update.Reason, training, update.NextReqTimeMs, update.ServerTimeMs, run, cancellationToken).ConfigureAwait(false))
                     {
                         return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
                     }
@@ -198,11 +200,11 @@ public sealed partial class FederatedJob
 
                 // The server refuses every update once its last iteration is decided (by timeout or aggregation),
                 // which can happen while this client trains or uploads: that client is done, not wrong.
-                if (update.Retcode == Retcode.RequestError && await FindFinishedInstanceAsync(iteration, run, cancellationToken) is { } finished)
+                if (update.Retcode == Retcode.RequestError && await FindFinishedInstanceAsync(iteration, run, cancellationToken).ConfigureAwait(false) is { } finished)
                 {
                     Report(reports, new IterationReport(
                         _options.ClientId, iteration, IterationParticipation.UpdateRejected, OutcomeOf(finished.AskedAbout), update.Reason, training.MeanLoss, training.SampleCount, accuracy, null));
-                    return await FinishAsync(FinishedReason(finished, planIterations), joined, reports, finished.LastIteration, run, cancellationToken);
+                    return await FinishAsync(FinishedReason(finished, planIterations), joined, reports, finished.LastIteration, run, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (update.Retcode != Retcode.Succeed)
@@ -213,7 +215,7 @@ public sealed partial class FederatedJob
                 participation = IterationParticipation.Uploaded;
             }
 
-            GetResultResponse? result = await PollResultAsync(iteration, run, cancellationToken);
+            GetResultResponse? result = await PollResultAsync(iteration, run, cancellationToken).ConfigureAwait(false);
             if (result is null)
             {
                 return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
@@ -222,7 +224,7 @@ public sealed partial class FederatedJob
             if (result.Retcode == Retcode.OutOfTime)
             {
                 // The server restarted after this client joined: the iteration does not count its update.
-                if (!await RefusedAsync(reports, iteration, IterationParticipation.UpdateRejected, result.Reason, training, result.NextReqTimeMs, result.ServerTimeMs, run, cancellationToken))
+                if (!await RefusedAsync(reports, iteration, IterationParticipation.UpdateRejected, result.Reason, training, result.NextReqTimeMs, result.ServerTimeMs, run, cancellationToken).ConfigureAwait(false))
                 {
                     return Stopped(FederatedJobStopReason.DeadlineReached, joined, reports);
                 }
@@ -243,13 +245,13 @@ public sealed partial class FederatedJob
     /// <returns>The iteration that produced the model (0 = the initial model).</returns>
     /// <exception cref="FederatedJobException">The server refused, or its model does not fit the trainer.</exception>
     public async Task<int> GetModelAsync(CancellationToken cancellationToken)
-        => (await DownloadModelAsync(0, NewRun(null), cancellationToken))!.Value;
+        => (await DownloadModelAsync(0, NewRun(null), cancellationToken).ConfigureAwait(false))!.Value;
 
     /// <summary>Evaluates the trainer's current model on its evaluation data, off the caller's thread.</summary>
     /// <param name="cancellationToken">Cancels before the evaluation starts.</param>
     /// <returns>Accuracy and loss, or null when the trainer has no evaluation data.</returns>
     public Task<LocalEvaluationResult?> EvaluateAsync(CancellationToken cancellationToken)
-        => Task.Run(_trainer.Evaluate, cancellationToken);
+        => OnTrainingSchedulerAsync(_trainer.Evaluate, cancellationToken);
 
     /// <summary>Predicts the class of each sample with the trainer's current model, off the caller's thread.</summary>
     /// <param name="features">Samples of <see cref="ITrainer.SampleSize"/> values each, sample-major.</param>
@@ -263,7 +265,7 @@ public sealed partial class FederatedJob
             throw new ArgumentException($"The features hold {features.Length} values, not a whole number of samples of {sampleSize} values; pass complete samples.", nameof(features));
         }
 
-        return Task.Run(
+        return OnTrainingSchedulerAsync(
             () =>
             {
                 int[] labels = new int[features.Length / sampleSize];
@@ -273,13 +275,18 @@ public sealed partial class FederatedJob
             cancellationToken);
     }
 
+    // The trainer's synchronous, compute-bound calls run on the scheduler the options name, never inline on the
+    // thread of the last await (which, before the first await, is the caller's, possibly a UI thread).
+    private Task<T> OnTrainingSchedulerAsync<T>(Func<T> work, CancellationToken cancellationToken)
+        => Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.DenyChildAttach, _options.TrainingScheduler);
+
     private async Task<FederatedJobResult> FinishAsync(
         FederatedJobStopReason reason, int joined, List<IterationReport> reports, int lastDecided, RunContext run, CancellationToken cancellationToken)
     {
         int? modelIteration = null;
         if (_options.DownloadFinalModel)
         {
-            modelIteration = await DownloadModelAsync(lastDecided, run, cancellationToken);
+            modelIteration = await DownloadModelAsync(lastDecided, run, cancellationToken).ConfigureAwait(false);
         }
 
         return new FederatedJobResult(reason, joined, reports, modelIteration);
@@ -295,7 +302,7 @@ public sealed partial class FederatedJob
         TimeSpan delay = DelayUntil(nextRequestTimeMs, serverTimeMs, _options.RetryInterval);
         Report(reports, new IterationReport(
             _options.ClientId, iteration, participation, null, reason, training?.MeanLoss, training?.SampleCount ?? 0, null, _time.GetUtcNow() + delay));
-        return await WaitAsync(delay, run, cancellationToken);
+        return await WaitAsync(delay, run, cancellationToken).ConfigureAwait(false);
     }
 
     private void Report(List<IterationReport> reports, IterationReport report)

@@ -63,6 +63,15 @@ public sealed class FederatedJobOptions
     /// <summary>Hooks that rewrite each trained update before upload (clip, noise, compress, mask), in order. Default none.</summary>
     public IReadOnlyList<IUpdateHook> UpdateHooks { get; set; } = [];
 
+    /// <summary>
+    /// Where local training and evaluation run (and <see cref="FederatedJob.EvaluateAsync"/> and
+    /// <see cref="FederatedJob.InferAsync"/>). The job's own awaits never return to the caller's synchronization
+    /// context, so on MAUI or Unity neither the protocol exchange nor training runs on the UI thread. Default
+    /// <see cref="TaskScheduler.Default"/> (the thread pool); a simulation passes its few training threads, so no more
+    /// trainings run at once than it has threads. Required.
+    /// </summary>
+    public TaskScheduler TrainingScheduler { get; set; } = TaskScheduler.Default;
+
     /// <summary>Throws, naming the option, its value and the valid range, when a value is out of range.</summary>
     public void Validate()
     {
@@ -87,6 +96,11 @@ public sealed class FederatedJobOptions
         if (MaxRunTime is { } limit && limit < TimeSpan.FromMilliseconds(1))
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRunTime), limit, "FederatedJobOptions.MaxRunTime must be at least 1 ms, or null for no limit.");
+        }
+
+        if (TrainingScheduler is null)
+        {
+            throw new ArgumentNullException(nameof(TrainingScheduler), "FederatedJobOptions.TrainingScheduler is null; leave it at TaskScheduler.Default unless training must run on threads of your own.");
         }
 
         if (MaxTransportRetries is < 0 or > 1000)

@@ -17,13 +17,15 @@ namespace FedSharp.Simulation;
 /// model is downloaded and evaluated on the test set.
 /// </summary>
 /// <remarks>
-/// Every client's code (the protocol exchange, and in memory the server's handler too) runs on a task scheduler of
-/// <see cref="SimulationOptions.Threads"/> dedicated threads; training is synchronous inside it, so the scheduler is
-/// the limit, and the thread pool stays free for timers and the observer.
-/// With one thread and every client in every round, uploads are forwarded in client order
-/// (<see cref="UpdateOrdering"/>): a seed then gives the same accuracies on every run. Waits are capped at a few
-/// milliseconds per client (see <see cref="PollInterval"/>) so that the round windows, sized for phones, do not leave
-/// cores idle between rounds.
+/// Every client's training runs on a task scheduler of <see cref="SimulationOptions.Threads"/> dedicated threads
+/// (<see cref="FederatedJobOptions.TrainingScheduler"/>), so the scheduler is the limit; the protocol exchange, and in
+/// memory the server's handler, run wherever the client's last await resumed (the thread pool, or a training thread
+/// right after training), and the thread pool stays free for timers and the observer.
+/// With every client in every round, uploads are forwarded in client order (<see cref="UpdateOrdering"/>) and the
+/// test set is evaluated in parts of a fixed size combined in order (<see cref="SplitEvaluation"/>): the same
+/// configuration and seeds then give bit-identical models and reports on every run, whatever the number of threads.
+/// Waits are capped at a few milliseconds per client (see <see cref="PollInterval"/>) so that the round windows, sized
+/// for phones, do not leave cores idle between rounds.
 /// </remarks>
 public sealed class FederatedSimulation
 {
@@ -122,12 +124,18 @@ public sealed class FederatedSimulation
     private async Task<SimulationResult> RunClientsAsync(
         FederatedDataset data, ModelPool models, IFederationTransport transport, IProgress<RoundReport>? progress, CancellationToken cancellationToken)
     {
-        // Client code runs on these threads; continuations after every await come back to them, so no more than
-        // Threads trainings (or evaluations) ever run at once and the pool never builds more models than that.
+        // Every client trains on these threads (FederatedJobOptions.TrainingScheduler), and the global model's
+        // evaluation runs on them too, so no more than Threads trainings or evaluations ever run at once and the pool
+        // never builds more models than that. The protocol exchange runs wherever the job's last await resumed.
         using var slots = new TrainingThreads(_options.Threads);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var clock = new TrainingClock(_time);
-        var evaluation = new SplitEvaluation(models, data.Test, _options.Threads, EvaluationBatchSize);
+        var evaluation = new SplitEvaluation(models, data.Test, EvaluationBatchSize);
+        // With every client in every round the set of updates is fixed, so only their order could vary; holding them
+        // for client-id order makes the run reproducible on any number of threads.
+        UpdateOrdering? ordering = _options.ClientsPerRound == _options.ClientCount
+            ? new UpdateOrdering(transport, _options.ClientCount)
+            : null;
         var observer = new RoundObserver(
             transport,
             _options.Configuration.FlName,
@@ -137,10 +145,8 @@ public sealed class FederatedSimulation
             _time,
             PollInterval,
             RoundOptionsMapping.FromConfiguration(_options.Configuration).UpdateModelThreshold,
+            ordering,
             progress);
-        UpdateOrdering? ordering = _options.Threads == 1 && _options.ClientsPerRound == _options.ClientCount
-            ? new UpdateOrdering(transport, _options.ClientCount)
-            : null;
 
         long start = _time.GetTimestamp();
         var clients = new Task[data.Clients.Count];
@@ -159,11 +165,12 @@ public sealed class FederatedSimulation
                     MaxSingleWait = PollInterval,
                     EvaluateGlobalModel = false,
                     DownloadFinalModel = false,
+                    TrainingScheduler = slots,
                 },
                 new ObservedTransport(transport, clientId, observer, ordering),
                 trainer,
                 _time);
-            clients[i] = Task.Factory.StartNew(() => job.RunAsync(stop.Token), stop.Token, TaskCreationOptions.DenyChildAttach, slots).Unwrap();
+            clients[i] = Task.Run(() => job.RunAsync(stop.Token), stop.Token);
         }
 
         Task<IReadOnlyList<RoundReport>> observing = observer.RunAsync(start, stop.Token);

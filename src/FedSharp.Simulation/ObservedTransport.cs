@@ -66,9 +66,12 @@ internal sealed class ObservedTransport : IFederationTransport
         bool accepted = false;
         try
         {
+            // The answer is counted on whichever thread receives it, never queued behind training on the simulation's
+            // threads: the observer counts a round's participants once the round is decided, and waits only for
+            // answers still in flight.
             TransportResponse response = _ordering is null
-                ? await _inner.SendAsync(round, body, cancellationToken)
-                : await _ordering.SendUpdateAsync(_clientId, uploadIteration, body, cancellationToken);
+                ? await _inner.SendAsync(round, body, cancellationToken).ConfigureAwait(false)
+                : await _ordering.SendUpdateAsync(_clientId, uploadIteration, body, cancellationToken).ConfigureAwait(false);
             accepted = response.StatusCode == 200 && UpdateModelResponse.Parser.ParseFrom(response.Body.Span).Retcode == Retcode.Succeed;
             return response;
         }

@@ -22,12 +22,12 @@ internal sealed class RoundObserver
     private readonly TimeProvider _time;
     private readonly TimeSpan _pollInterval;
     private readonly IProgress<RoundReport>? _progress;
+    private readonly UpdateOrdering? _ordering;
     private readonly TaskCompletionSource[] _captured;
     private readonly TaskCompletionSource[] _decided;
     private readonly int _updatesToDecide;
     private readonly int[] _participants;
     private readonly int[] _uploadsInFlight;
-
 
     /// <summary>Creates an observer of <paramref name="rounds"/> rounds.</summary>
     /// <param name="transport">The server connection; the observer's requests carry no client id.</param>
@@ -38,6 +38,7 @@ internal sealed class RoundObserver
     /// <param name="time">The clock of polls and round times.</param>
     /// <param name="pollInterval">Wait between getResult polls while a round runs.</param>
     /// <param name="updatesToDecide">The server's update threshold: the accepted upload that reaches it ends the round.</param>
+    /// <param name="ordering">The clients' upload ordering, released for each round the server decides; null for none.</param>
     /// <param name="progress">Receives each round's report as soon as it is evaluated; null for none.</param>
     public RoundObserver(
         IFederationTransport transport,
@@ -48,6 +49,7 @@ internal sealed class RoundObserver
         TimeProvider time,
         TimeSpan pollInterval,
         int updatesToDecide,
+        UpdateOrdering? ordering,
         IProgress<RoundReport>? progress)
     {
         _transport = transport;
@@ -58,6 +60,7 @@ internal sealed class RoundObserver
         _time = time;
         _pollInterval = pollInterval;
         _progress = progress;
+        _ordering = ordering;
         _captured = new TaskCompletionSource[rounds + 1];
         for (int i = 0; i <= rounds; i++)
         {
@@ -146,10 +149,19 @@ internal sealed class RoundObserver
         {
             GetResultResponse result = await PollDecidedAsync(round, cancellationToken);
             double elapsed = _time.GetElapsedTime(start).TotalSeconds;
-            await SettleUploadsAsync(round, cancellationToken);
+            bool valid = result.Outcome == IterationOutcome.Valid;
+            if (_ordering is not null)
+            {
+                await _ordering.ReleaseAsync(round, cancellationToken);
+            }
+
+            if (valid)
+            {
+                await SettleUploadsAsync(round, cancellationToken);
+            }
+
             (ModelParameters model, int modelIteration) = await DownloadAsync(round, cancellationToken);
             _captured[round].TrySetResult();
-            bool valid = result.Outcome == IterationOutcome.Valid;
             var decided = new RoundReport(
                 round,
                 valid,
@@ -183,11 +195,13 @@ internal sealed class RoundObserver
     }
 
     // The upload that ends a round is answered only after the server decided the round, so its acceptance may not be
-    // counted yet when the observer learns the outcome; waiting for the answers in flight makes the count exact. The
-    // wait is bounded because an upload held for a round that timed out is never answered.
+    // counted yet when the observer learns the outcome; waiting for the answers in flight makes the count exact. In a
+    // valid round every upload reaches the server (held ones were released before it could end) and is answered at
+    // once, and answers are counted as they arrive (ObservedTransport), so the wait is short. A failed round reports
+    // no participants and is not waited for.
     private async Task SettleUploadsAsync(int round, CancellationToken cancellationToken)
     {
-        for (int i = 0; i < 100 && Volatile.Read(ref _uploadsInFlight[round]) > 0; i++)
+        while (Volatile.Read(ref _uploadsInFlight[round]) > 0)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(1), _time, cancellationToken);
         }

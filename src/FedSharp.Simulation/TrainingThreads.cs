@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 namespace FedSharp.Simulation;
 
 /// <summary>
-/// A task scheduler with a fixed number of dedicated threads, on which the virtual clients' code runs. Awaits in that
-/// code return here, and training inside it is synchronous, so no more trainings run at once than there are threads.
-/// Work queued through <see cref="Urgent"/> runs before any queued client work.
+/// A task scheduler with a fixed number of dedicated threads, on which the virtual clients train (it is their
+/// <c>FederatedJobOptions.TrainingScheduler</c>) and the global model is evaluated, so no more trainings run at once
+/// than there are threads. Work queued through <see cref="Urgent"/> runs before any queued client work.
 /// </summary>
 /// <remarks>
 /// Dedicated threads rather than thread-pool slots: training holds a thread for seconds, and on the pool it would

@@ -6,13 +6,15 @@ namespace FedSharp.Simulation;
 /// <summary>
 /// Makes a simulation in which every client joins every round reproducible: each round's updates are held until
 /// every client has either uploaded or, its training having diverged, asked for the result, then forwarded to the
-/// server in client-id order. The server's float32 running sum then adds them in the same order on every run,
-/// whatever order the clients happened to finish training in.
+/// server one after another in client-id order. The server's float32 running sum then adds them in the same order on
+/// every run, whatever order the clients happened to finish training in and however many threads they train on.
 /// </summary>
 /// <remarks>
-/// Holding an upload costs nothing in such a simulation: the round cannot end before the last client's update
-/// arrives anyway. With sampling (fewer clients per round than clients) who joins depends on arrival order, so the
-/// simulation does not use this then.
+/// Holding an upload costs little in such a simulation: the round cannot end before the last client's update
+/// arrives anyway, and adding a hundred updates of a small model to the sum takes milliseconds. With sampling (fewer
+/// clients per round than clients) who joins depends on arrival order, so the simulation does not use this then.
+/// A round the server ended without every client (a window closed) is released by <see cref="ReleaseAsync"/>: its held
+/// uploads go to the server, which refuses them, and later uploads for it pass straight through.
 /// </remarks>
 internal sealed class UpdateOrdering
 {
@@ -35,17 +37,29 @@ internal sealed class UpdateOrdering
     public async Task<TransportResponse> SendUpdateAsync(string clientId, int iteration, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var reply = new TaskCompletionSource<TransportResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        List<KeyValuePair<string, HeldUpdate>>? release;
+        List<KeyValuePair<string, HeldUpdate>>? release = null;
+        bool passThrough;
         lock (_gate)
         {
-            RoundArrivals round = RoundOf(iteration);
-            if (!round.Held.TryAdd(clientId, new HeldUpdate(body, reply)))
+            passThrough = _released.Contains(iteration);
+            if (!passThrough)
             {
-                throw new InvalidOperationException($"Client '{clientId}' uploaded twice for iteration {iteration} while its first upload was held; a FederatedJob sends one update per iteration.");
-            }
+                RoundArrivals round = RoundOf(iteration);
+                if (!round.Held.TryAdd(clientId, new HeldUpdate(body, reply)))
+                {
+                    throw new InvalidOperationException($"Client '{clientId}' uploaded twice for iteration {iteration} while its first upload was held; a FederatedJob sends one update per iteration.");
+                }
 
-            round.Arrived.Add(clientId);
-            release = TakeIfComplete(iteration, round);
+                round.Arrived.Add(clientId);
+                release = TakeIfComplete(iteration, round);
+            }
+        }
+
+        if (passThrough)
+        {
+            // The round was released before this client arrived (the server ended it without this client): the
+            // server decides what a late upload gets.
+            return await _inner.SendAsync(RoundPaths.UpdateModel, body, cancellationToken);
         }
 
         if (release is not null)
@@ -54,6 +68,28 @@ internal sealed class UpdateOrdering
         }
 
         return await reply.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Forwards whatever is still held for <paramref name="iteration"/>, in client-id order, and lets later uploads for
+    /// it through unheld: the server has decided the round, so waiting for the clients missing from it would hold the
+    /// others for good. Nothing happens when the round was already released.
+    /// </summary>
+    public async Task ReleaseAsync(int iteration, CancellationToken cancellationToken)
+    {
+        List<KeyValuePair<string, HeldUpdate>>? release = null;
+        lock (_gate)
+        {
+            if (_released.Add(iteration) && _rounds.Remove(iteration, out RoundArrivals? round))
+            {
+                release = [.. round.Held];
+            }
+        }
+
+        if (release is not null)
+        {
+            await ForwardAsync(release, cancellationToken);
+        }
     }
 
     /// <summary>Records that <paramref name="clientId"/> asks for <paramref name="iteration"/>'s result without having uploaded (its training diverged).</summary>
@@ -110,7 +146,9 @@ internal sealed class UpdateOrdering
         {
             try
             {
-                held.Reply.TrySetResult(await _inner.SendAsync(RoundPaths.UpdateModel, held.Body, cancellationToken));
+                // Off the training threads' queue: the next upload goes in as soon as the server has added this one,
+                // not after whatever work is queued there.
+                held.Reply.TrySetResult(await _inner.SendAsync(RoundPaths.UpdateModel, held.Body, cancellationToken).ConfigureAwait(false));
             }
             catch (OperationCanceledException ex)
             {

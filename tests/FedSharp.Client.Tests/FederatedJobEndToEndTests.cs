@@ -161,12 +161,11 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
             c.Round.StartFlJobThreshold = Clients;
         });
         ModelPool pool = ModelPool.ForZooModel(InProcessFederation.Model, 7);
-        FederatedJob[] jobs = [.. Enumerable.Range(0, Clients).Select(i => federation.CreateJob($"device-{i}", 1000 + i, 20, pool: pool))];
 
-        // Two worker threads, as a simulation would run them: every continuation of a job comes back to this scheduler.
+        // Two worker threads train, as in a simulation: every job's training and evaluation run on this scheduler.
         TaskScheduler workers = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 2).ConcurrentScheduler;
-        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j =>
-            Task.Factory.StartNew(() => j.RunAsync(CancellationToken.None), CancellationToken.None, TaskCreationOptions.None, workers).Unwrap()));
+        FederatedJob[] jobs = [.. Enumerable.Range(0, Clients).Select(i => federation.CreateJob($"device-{i}", 1000 + i, 20, configure: o => o.TrainingScheduler = workers, pool: pool))];
+        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => Task.Run(() => j.RunAsync(CancellationToken.None))));
         await federation.DriveAsync(run, s_step);
 
         Assert.All(await run, r => Assert.Equal([true, true], r.Iterations.Select(i => i.Valid)));

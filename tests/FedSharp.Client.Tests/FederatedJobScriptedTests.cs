@@ -43,17 +43,13 @@ public sealed class FederatedJobScriptedTests
         var job = new FederatedJob(new FederatedJobOptions { FlName = "job", ClientId = "skewed", DownloadFinalModel = false }, transport, Trainer(), time);
 
         Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        for (int i = 0; i < 2000 && !run.IsCompleted; i++)
-        {
-            await Task.WhenAny(run, Task.Delay(2));
-            time.Advance(TimeSpan.FromSeconds(1));
-        }
+        await StepThroughWaitsAsync(time, run);
 
         FederatedJobResult result = await run;
         Assert.Equal(FederatedJobStopReason.InstanceFinished, result.StopReason);
         Assert.Equal(2, startSentAt.Count);
         // Measured on the server's clock the wait is 10 s; on the client's it would look an hour past.
-        Assert.InRange(startSentAt[1] - startSentAt[0], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(11));
+        Assert.Equal(TimeSpan.FromSeconds(10), startSentAt[1] - startSentAt[0]);
         Assert.Equal(startSentAt[0] + TimeSpan.FromSeconds(10), Assert.Single(result.Iterations).NextRequestTime);
     }
 
@@ -91,17 +87,13 @@ public sealed class FederatedJobScriptedTests
         var job = new FederatedJob(options, transport, Trainer(), time);
 
         Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        for (int i = 0; i < 2000 && !run.IsCompleted; i++)
-        {
-            await Task.WhenAny(run, Task.Delay(2));
-            time.Advance(TimeSpan.FromSeconds(1));
-        }
+        await StepThroughWaitsAsync(time, run);
 
         FederatedJobResult result = await run;
         Assert.Equal(FederatedJobStopReason.InstanceFinished, result.StopReason);
         Assert.Equal(3, startSentAt.Count);
-        Assert.InRange(startSentAt[1] - startSentAt[0], TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6));
-        Assert.InRange(startSentAt[2] - startSentAt[1], TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6));
+        Assert.Equal(TimeSpan.FromSeconds(5), startSentAt[1] - startSentAt[0]);
+        Assert.Equal(TimeSpan.FromSeconds(5), startSentAt[2] - startSentAt[1]);
     }
 
     [Theory]
@@ -222,6 +214,22 @@ public sealed class FederatedJobScriptedTests
     }
 
     private static TransportResponse Reply(IMessage message) => new(200, message.ToByteArray(), null);
+
+    // Moves the clock only while the job waits on it, and exactly to the end of that wait, so the measured waits do not
+    // depend on how fast the machine runs the job between two steps.
+    private static async Task StepThroughWaitsAsync(ManualTimeProvider time, Task run)
+    {
+        for (int i = 0; i < 2000 && !run.IsCompleted; i++)
+        {
+            await Task.WhenAny(run, time.WhenTimerArmedAsync());
+            if (!run.IsCompleted)
+            {
+                time.AdvanceToNextTimer();
+            }
+        }
+
+        Assert.True(run.IsCompleted, "The job was still running after 2,000 waits.");
+    }
 
     [Fact]
     public async Task RunAsync_CalledWhileRunning_Throws()

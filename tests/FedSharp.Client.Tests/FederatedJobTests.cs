@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using FedSharp.Client.Training;
 using FedSharp.Client.Transport;
+using FedSharp.Core.Models;
 using FedSharp.Core.Protocol;
 using FedSharp.Learning.Models;
 using FedSharp.Server.Rounds;
@@ -28,6 +30,38 @@ public sealed class FederatedJobTests
     }
 
     [Fact]
+    public async Task RunAsync_StartedOnAUiThread_NeitherTrainsNorResumesThere()
+    {
+        // Arrange: MAUI and Unity start the job on their main thread, which has a synchronization context.
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
+        {
+            c.FlIterationNum = 1;
+            c.Round.StartFlJobThreshold = 1;
+        });
+        using var ui = new UiThreadContext();
+        var trainer = new ThreadRecordingTrainer(new LearningTrainer(InProcessFederation.Model, 7, SyntheticData.Create(30, 3), SyntheticData.Create(20, 4), new Random(3)));
+        var requests = new ConcurrentQueue<(string Round, int ThreadId)>();
+        var transport = new InProcessTransport((round, body, ct) =>
+        {
+            requests.Enqueue((round, Environment.CurrentManagedThreadId));
+            return federation.Transport.SendAsync(round, body, ct);
+        });
+        var job = new FederatedJob(new FederatedJobOptions { FlName = InProcessFederation.FlName, ClientId = "phone" }, transport, trainer, federation.Time);
+
+        // Act
+        Task<FederatedJobResult> run = ui.Run(() => job.RunAsync(CancellationToken.None));
+        await federation.DriveAsync(run, s_step);
+
+        // Assert: only the first request goes out before the job's first await; nothing after it runs on the UI thread.
+        Assert.Equal(FederatedJobStopReason.PlanCompleted, (await run).StopReason);
+        Assert.Equal((RoundPaths.StartFLJob, ui.ThreadId), requests.First());
+        Assert.All(requests.Skip(1), r => Assert.NotEqual(ui.ThreadId, r.ThreadId));
+        Assert.Contains(RoundPaths.UpdateModel, requests.Select(r => r.Round));
+        Assert.NotEmpty(trainer.Threads);
+        Assert.DoesNotContain(ui.ThreadId, trainer.Threads);
+    }
+
+    [Fact]
     public async Task RunAsync_InstanceAlreadyFinished_StopsCleanlyWithTheFinalModel()
     {
         await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
@@ -37,7 +71,7 @@ public sealed class FederatedJobTests
         });
         FederatedJob first = federation.CreateJob("first", 10, 30);
         Task<FederatedJobResult> firstRun = Task.Run(() => first.RunAsync(CancellationToken.None));
-        await federation.DriveAsync(firstRun, s_step);
+        await federation.DriveJobAsync(firstRun);
         FederatedJob latecomer = federation.CreateJob("latecomer", 11, 30);
 
         FederatedJobResult result = await latecomer.RunAsync(CancellationToken.None);
@@ -107,12 +141,12 @@ public sealed class FederatedJobTests
         FederatedJob job = federation.CreateJob("patient", 20, 30, transport: transport);
 
         Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        await federation.DriveAsync(run, s_step);
+        await federation.DriveJobAsync(run);
 
         Assert.Equal(FederatedJobStopReason.PlanCompleted, (await run).StopReason);
         Assert.Equal(3, sentAt.Count);
-        Assert.True(sentAt[1] - sentAt[0] >= TimeSpan.FromSeconds(30));
-        Assert.True(sentAt[2] - sentAt[1] >= TimeSpan.FromSeconds(30));
+        Assert.Equal(TimeSpan.FromSeconds(30), sentAt[1] - sentAt[0]);
+        Assert.Equal(TimeSpan.FromSeconds(30), sentAt[2] - sentAt[1]);
     }
 
     [Fact]
@@ -172,7 +206,7 @@ public sealed class FederatedJobTests
         FederatedJob job = federation.CreateJob("unstable", 50, 60);
 
         Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        await federation.DriveAsync(run, s_step);
+        await federation.DriveJobAsync(run);
 
         FederatedJobResult result = await run;
         IterationReport report = Assert.Single(result.Iterations);
@@ -254,14 +288,14 @@ public sealed class FederatedJobTests
         FederatedJob job = federation.CreateJob("resilient", 90, 30, transport: transport);
 
         Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        await federation.DriveAsync(run, TimeSpan.FromMilliseconds(100));
+        await federation.DriveJobAsync(run);
 
         FederatedJobResult result = await run;
         Assert.Equal((FederatedJobStopReason.PlanCompleted, 1), (result.StopReason, result.IterationsJoined));
         Assert.Equal([IterationParticipation.ServerFault, IterationParticipation.Uploaded], result.Iterations.Select(r => r.Participation));
         Assert.Contains("round store is unreachable", result.Iterations[0].Reason);
         Assert.Equal(2, startSentAt.Count);
-        Assert.InRange(startSentAt[1] - startSentAt[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.1));
+        Assert.Equal(TimeSpan.FromSeconds(1), startSentAt[1] - startSentAt[0]);
         Assert.True(federation.Updates.ContainsKey((1, "resilient")));
     }
 
@@ -282,7 +316,7 @@ public sealed class FederatedJobTests
         });
 
         Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        var ex = await Assert.ThrowsAsync<FederatedJobException>(() => federation.DriveAsync(run, TimeSpan.FromMilliseconds(100)));
+        var ex = await Assert.ThrowsAsync<FederatedJobException>(() => federation.DriveJobAsync(run));
 
         Assert.Equal((RoundPaths.StartFLJob, 1, (Retcode?)Retcode.SystemError), (ex.Round, ex.Iteration, ex.Retcode));
         Assert.Contains("'stranded'", ex.Message);
@@ -291,9 +325,7 @@ public sealed class FederatedJobTests
         // Four refusals: the first try and three retries, waiting 1 s, 2 s and then the 3 s cap.
         TimeSpan[] waits = [.. startSentAt.Skip(1).Zip(startSentAt, (later, earlier) => later - earlier)];
         Assert.Equal(3, waits.Length);
-        Assert.InRange(waits[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.1));
-        Assert.InRange(waits[1], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.1));
-        Assert.InRange(waits[2], TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.1));
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3)], waits);
     }
 
     [Fact]
@@ -312,7 +344,7 @@ public sealed class FederatedJobTests
         FederatedJob job = federation.CreateJob("unlucky", 80, 20, transport: transport);
 
         Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        await federation.DriveAsync(run, s_step);
+        await federation.DriveJobAsync(run);
 
         FederatedJobResult result = await run;
         Assert.Equal(FederatedJobStopReason.PlanCompleted, result.StopReason);
@@ -352,5 +384,35 @@ public sealed class FederatedJobTests
         }
 
         Assert.True(condition(), "The condition was not met within 30 s.");
+    }
+
+    /// <summary>Passes every call through and records the threads that trained or evaluated.</summary>
+    private sealed class ThreadRecordingTrainer(ITrainer inner) : ITrainer
+    {
+        public ConcurrentBag<int> Threads { get; } = [];
+
+        public int DataSize => inner.DataSize;
+
+        public int EvaluationDataSize => inner.EvaluationDataSize;
+
+        public int SampleSize => inner.SampleSize;
+
+        public ModelParameters GetParameters() => inner.GetParameters();
+
+        public void SetParameters(ModelParameters parameters) => inner.SetParameters(parameters);
+
+        public LocalTrainingResult Train(LocalTrainingPlan plan)
+        {
+            Threads.Add(Environment.CurrentManagedThreadId);
+            return inner.Train(plan);
+        }
+
+        public LocalEvaluationResult? Evaluate()
+        {
+            Threads.Add(Environment.CurrentManagedThreadId);
+            return inner.Evaluate();
+        }
+
+        public void Predict(ReadOnlySpan<float> features, Span<int> destination) => inner.Predict(features, destination);
     }
 }

@@ -32,6 +32,7 @@ internal sealed class InProcessFederation : IAsyncDisposable
     {
         _directory = directory;
         Time = time;
+        JobTime = time.CreateView();
         Coordinator = coordinator;
         Handler = handler;
         _server = server;
@@ -39,6 +40,9 @@ internal sealed class InProcessFederation : IAsyncDisposable
     }
 
     public ManualTimeProvider Time { get; }
+
+    /// <summary>The clients' view of <see cref="Time"/>: jobs from <see cref="CreateJob"/> wait on it.</summary>
+    public TimeProvider JobTime { get; }
 
     public RoundCoordinator Coordinator { get; }
 
@@ -107,7 +111,7 @@ internal sealed class InProcessFederation : IAsyncDisposable
         var options = new FederatedJobOptions { FlName = FlName, ClientId = clientId };
         configure?.Invoke(options);
         var trainer = new LearningTrainer(pool ?? ModelPool.ForZooModel(Model, 7), SyntheticData.Create(samples, dataSeed), SyntheticData.Create(20, dataSeed + 1000), new Random(dataSeed));
-        return new FederatedJob(options, transport ?? Transport, trainer, Time, progress);
+        return new FederatedJob(options, transport ?? Transport, trainer, JobTime, progress);
     }
 
     /// <summary>
@@ -127,6 +131,26 @@ internal sealed class InProcessFederation : IAsyncDisposable
 
         Assert.True(work.IsCompleted, $"The jobs did not finish within {maxSteps} steps of {step}.");
         await work;
+    }
+
+    /// <summary>
+    /// Drives one job from <see cref="CreateJob"/> to its end by moving the clock only while the job waits on it, from
+    /// one timer to the next (the job's or the server's), so the job's measured waits do not depend on how fast the
+    /// machine runs it between two steps.
+    /// </summary>
+    public async Task DriveJobAsync(Task run, int maxSteps = 20_000)
+    {
+        for (int i = 0; i < maxSteps && !run.IsCompleted; i++)
+        {
+            await Task.WhenAny(run, Time.WhenTimerArmedAsync(JobTime));
+            if (!run.IsCompleted)
+            {
+                Time.AdvanceToNextTimer();
+            }
+        }
+
+        Assert.True(run.IsCompleted, $"The job did not finish within {maxSteps} waits.");
+        await run;
     }
 
     public async ValueTask DisposeAsync()

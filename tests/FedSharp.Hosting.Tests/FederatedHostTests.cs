@@ -267,7 +267,7 @@ public sealed class FederatedHostTests
     [Fact]
     public async Task UpdateModel_UnknownTensorName_RequestErrorAndModelUnchanged()
     {
-        await using HostedServer hosted = await HostedServer.StartAsync();
+        await using HostedServer hosted = await HostedServer.StartAsync(threshold: 1);
         await hosted.StartFlJobAsync("c1", 10);
         UpdateModelRequest request = HostedServer.UpdateRequest("c1", 1, HostedServer.Filled(5f));
         request.Tensors[0].Name = "fc9.weight";
@@ -276,13 +276,13 @@ public sealed class FederatedHostTests
 
         Assert.Equal(Retcode.RequestError, response.Retcode);
         Assert.Contains("tensor 'fc9.weight' is not part of the model", response.Reason, StringComparison.Ordinal);
-        await AssertModelUnchangedAsync(hosted);
+        await AssertModelUnchangedAsync(hosted, "c1");
     }
 
     [Fact]
     public async Task UpdateModel_WrongSize_RequestErrorAndModelUnchanged()
     {
-        await using HostedServer hosted = await HostedServer.StartAsync();
+        await using HostedServer hosted = await HostedServer.StartAsync(threshold: 1);
         await hosted.StartFlJobAsync("c1", 10);
         UpdateModelRequest request = HostedServer.UpdateRequest("c1", 1, HostedServer.Filled(5f));
         request.Tensors[1].Data = ByteString.CopyFrom(request.Tensors[1].Data.Span[..4]);
@@ -291,62 +291,64 @@ public sealed class FederatedHostTests
 
         Assert.Equal(Retcode.RequestError, response.Retcode);
         Assert.Contains("tensor 'fc.bias' has 1 values; the model expects [2] = 2", response.Reason, StringComparison.Ordinal);
-        await AssertModelUnchangedAsync(hosted);
+        await AssertModelUnchangedAsync(hosted, "c1");
     }
 
     [Fact]
     public async Task UpdateModel_NaN_RequestErrorAndModelUnchanged()
     {
-        await using HostedServer hosted = await HostedServer.StartAsync();
+        await using HostedServer hosted = await HostedServer.StartAsync(threshold: 1);
         await hosted.StartFlJobAsync("c1", 10);
 
         UpdateModelResponse response = await hosted.UpdateModelAsync(HostedServer.UpdateRequest("c1", 1, HostedServer.Model(5, 5, 5, float.NaN, 5, 5)));
 
         Assert.Equal(Retcode.RequestError, response.Retcode);
         Assert.Contains("tensor 'fc.weight' value 3 (position [1, 1]) is NaN", response.Reason, StringComparison.Ordinal);
-        await AssertModelUnchangedAsync(hosted);
+        await AssertModelUnchangedAsync(hosted, "c1");
     }
 
     [Fact]
     public async Task UpdateModel_Infinity_RequestErrorAndModelUnchanged()
     {
-        await using HostedServer hosted = await HostedServer.StartAsync();
+        await using HostedServer hosted = await HostedServer.StartAsync(threshold: 1);
         await hosted.StartFlJobAsync("c1", 10);
 
         UpdateModelResponse response = await hosted.UpdateModelAsync(HostedServer.UpdateRequest("c1", 1, HostedServer.Model(5, 5, 5, 5, 5, float.NegativeInfinity)));
 
         Assert.Equal(Retcode.RequestError, response.Retcode);
         Assert.Contains("tensor 'fc.bias' value 1 (position [1]) is -Infinity", response.Reason, StringComparison.Ordinal);
-        await AssertModelUnchangedAsync(hosted);
+        await AssertModelUnchangedAsync(hosted, "c1");
     }
 
     [Fact]
     public async Task UpdateModel_FutureIteration_RequestError()
     {
-        await using HostedServer hosted = await HostedServer.StartAsync();
+        await using HostedServer hosted = await HostedServer.StartAsync(threshold: 1);
         await hosted.StartFlJobAsync("c1", 10);
 
         UpdateModelResponse response = await hosted.UpdateModelAsync(HostedServer.UpdateRequest("c1", 7, HostedServer.Filled(5f)));
 
         Assert.Equal(Retcode.RequestError, response.Retcode);
         Assert.Contains("iteration 7", response.Reason, StringComparison.Ordinal);
-        await AssertModelUnchangedAsync(hosted);
+        await AssertModelUnchangedAsync(hosted, "c1");
     }
 
     [Fact]
     public async Task UpdateModel_EndedIteration_OutOfTimeWithNextRequestTime()
     {
-        await using HostedServer hosted = await HostedServer.StartAsync();
+        await using HostedServer hosted = await HostedServer.StartAsync(threshold: 1);
         await hosted.StartFlJobAsync("c1", 10);
-        // The startFLJob window (10 s) closes below its threshold of 3: iteration 1 fails and iteration 2 opens.
-        hosted.Time.Advance(TimeSpan.FromSeconds(11));
+        // The updateModel window (20 s) closes without an update: iteration 1 fails and iteration 2 opens, where c2
+        // joins and one accepted update would publish a new model.
+        hosted.Time.Advance(TimeSpan.FromSeconds(21));
         await hosted.Server.Coordinator.CheckDeadlinesAsync(CancellationToken.None);
+        Assert.Equal(Retcode.Succeed, (await hosted.StartFlJobAsync("c2", 10)).Retcode);
 
-        UpdateModelResponse response = await hosted.UpdateModelAsync(HostedServer.UpdateRequest("c1", 1, HostedServer.Filled(5f)));
+        UpdateModelResponse response = await hosted.UpdateModelAsync(HostedServer.UpdateRequest("c1", 1, HostedServer.Filled(9f)));
 
         Assert.Equal(Retcode.OutOfTime, response.Retcode);
         Assert.True(response.NextReqTimeMs > hosted.Time.GetUtcNow().ToUnixTimeMilliseconds());
-        await AssertModelUnchangedAsync(hosted);
+        await AssertModelUnchangedAsync(hosted, "c2");
     }
 
     [Fact]
@@ -366,13 +368,15 @@ public sealed class FederatedHostTests
     [Fact]
     public async Task UpdateModel_WithoutStartFlJob_OutOfTime()
     {
-        await using HostedServer hosted = await HostedServer.StartAsync();
+        // c1 joins, so the iteration takes updates and one accepted update would publish a new model.
+        await using HostedServer hosted = await HostedServer.StartAsync(threshold: 1);
+        await hosted.StartFlJobAsync("c1", 10);
 
-        UpdateModelResponse response = await hosted.UpdateModelAsync(HostedServer.UpdateRequest("stranger", 1, HostedServer.Filled(5f)));
+        UpdateModelResponse response = await hosted.UpdateModelAsync(HostedServer.UpdateRequest("stranger", 1, HostedServer.Filled(9f)));
 
         Assert.Equal(Retcode.OutOfTime, response.Retcode);
         Assert.Contains("without a successful startFLJob", response.Reason, StringComparison.Ordinal);
-        await AssertModelUnchangedAsync(hosted);
+        await AssertModelUnchangedAsync(hosted, "c1");
     }
 
     [Fact]
@@ -392,9 +396,9 @@ public sealed class FederatedHostTests
     public async Task Server_AfterEveryKindOfBadRequest_RunsANormalFullIteration()
     {
         await using HostedServer hosted = await HostedServer.StartAsync(configure: options => options.MaxRequestBodyBytes = 4096);
-        UpdateModelRequest unknownName = HostedServer.UpdateRequest("a", 1, HostedServer.Filled(5f));
+        UpdateModelRequest unknownName = HostedServer.UpdateRequest("dup", 1, HostedServer.Filled(9f));
         unknownName.Tensors[0].Name = "fc9.weight";
-        UpdateModelRequest wrongSize = HostedServer.UpdateRequest("a", 1, HostedServer.Filled(5f));
+        UpdateModelRequest wrongSize = HostedServer.UpdateRequest("dup", 1, HostedServer.Filled(9f));
         wrongSize.Tensors[0].Data = ByteString.CopyFrom(wrongSize.Tensors[0].Data.Span[..12]);
 
         (await hosted.PostAsync(RoundPaths.UpdateModel, s_notProtobuf)).Dispose();
@@ -402,17 +406,20 @@ public sealed class FederatedHostTests
         (await hosted.PostAsync(RoundPaths.UpdateModel, new byte[8192])).Dispose();
         (await hosted.PostAsync("nosuchround", [])).Dispose();
         await hosted.StartFlJobAsync("a", 1, version: 0);
-        await hosted.UpdateModelAsync(HostedServer.UpdateRequest("a", 1, HostedServer.Filled(5f)));
+        // Iteration 1's three participants; two upload, so any bad update the server took would end the iteration
+        // and publish a new model.
+        await hosted.StartFlJobAsync("b", 2);
+        await hosted.StartFlJobAsync("c", 2);
         await hosted.StartFlJobAsync("dup", 2);
+        Assert.Equal(Retcode.Succeed, (await hosted.UpdateModelAsync(HostedServer.UpdateRequest("b", 1, HostedServer.Filled(5f)))).Retcode);
+        Assert.Equal(Retcode.Succeed, (await hosted.UpdateModelAsync(HostedServer.UpdateRequest("c", 1, HostedServer.Filled(5f)))).Retcode);
+        await hosted.UpdateModelAsync(HostedServer.UpdateRequest("a", 1, HostedServer.Filled(9f)));
         await hosted.UpdateModelAsync(unknownName);
         await hosted.UpdateModelAsync(wrongSize);
         await hosted.UpdateModelAsync(HostedServer.UpdateRequest("dup", 1, HostedServer.Model(float.NaN, 0, 0, 0, 0, 0)));
         await hosted.UpdateModelAsync(HostedServer.UpdateRequest("dup", 1, HostedServer.Model(0, 0, 0, 0, 0, float.PositiveInfinity)));
-        await hosted.UpdateModelAsync(HostedServer.UpdateRequest("dup", 9, HostedServer.Filled(5f)));
-        // Iteration 1 now has one participant ("dup") and no update; let it fail on its window so iteration 2 is clean.
-        hosted.Time.Advance(TimeSpan.FromSeconds(11));
-        await hosted.Server.Coordinator.CheckDeadlinesAsync(CancellationToken.None);
-        await AssertModelUnchangedAsync(hosted);
+        await hosted.UpdateModelAsync(HostedServer.UpdateRequest("dup", 9, HostedServer.Filled(9f)));
+        await AssertModelUnchangedAsync(hosted, "dup");
 
         await hosted.AssertFullIterationAsync("iteration2");
     }
@@ -606,11 +613,24 @@ public sealed class FederatedHostTests
         return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(1));
     }
 
-    private static async Task AssertModelUnchangedAsync(HostedServer hosted)
+    /// <summary>
+    /// Asserts that the global model is still the initial one (all 1), then that the set-up could have shown
+    /// otherwise: a valid update of 5 from <paramref name="participant"/>, whose update is the last one the running
+    /// iteration needs (every other one in it also 5), publishes a model of 5 at once. A rejected update that the
+    /// server had taken instead would have done the same.
+    /// </summary>
+    private static async Task AssertModelUnchangedAsync(HostedServer hosted, string participant)
     {
         (int modelIteration, float[] values) = await hosted.GetModelAsync();
         Assert.Equal(0, modelIteration);
         Assert.All(values, v => Assert.Equal(1f, v));
+
+        int iteration = (await hosted.Server.Coordinator.GetStateAsync(CancellationToken.None)).Iteration;
+        UpdateModelResponse valid = await hosted.UpdateModelAsync(HostedServer.UpdateRequest(participant, iteration, HostedServer.Filled(5f)));
+        Assert.True(valid.Retcode == Retcode.Succeed, valid.Reason);
+        (int published, float[] changed) = await hosted.GetModelAsync();
+        Assert.Equal(iteration, published);
+        Assert.All(changed, v => Assert.Equal(5f, v));
     }
 
     /// <summary>A readable stream that does not report its length.</summary>

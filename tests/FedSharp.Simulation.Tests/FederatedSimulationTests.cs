@@ -1,6 +1,10 @@
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
 using FedSharp.Client.Training;
 using FedSharp.Core.Configuration;
+using FedSharp.Core.Models;
 using FedSharp.Server;
+using FedSharp.Server.Checkpoints;
 
 namespace FedSharp.Simulation.Tests;
 
@@ -30,17 +34,36 @@ public sealed class FederatedSimulationTests
         Assert.Equal(result.Rounds, seen);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task RunAsync_SameConfigurationTwice_BitIdenticalModelsAndReports(int threads)
+    {
+        // Arrange: unequal shards (Dirichlet), so the clients finish training in an order that varies between runs.
+        using var first = new TemporaryDirectory();
+        using var second = new TemporaryDirectory();
+        string[] overrides = ["simulation.partition=dirichlet", "simulation.min_samples_per_client=10", $"simulation.threads={threads}", "fl_iteration_num=2"];
+
+        // Act
+        Run a = await RunReproducibleAsync(TestConfigurations.Create(first.Path, overrides));
+        Run b = await RunReproducibleAsync(TestConfigurations.Create(second.Path, overrides));
+
+        // Assert
+        Assert.All(a.Result.Rounds, r => Assert.Equal(5, r.Participants));
+        AssertSameOutcome(a, b);
+    }
+
     [Fact]
-    public async Task RunAsync_SameSeedTwiceOnOneThread_GivesIdenticalAccuracies()
+    public async Task RunAsync_OneThreadOrThree_BitIdenticalModelsAndReports()
     {
         using var first = new TemporaryDirectory();
         using var second = new TemporaryDirectory();
 
-        SimulationResult a = await RunAsync(TestConfigurations.Create(first.Path, "simulation.partition=dirichlet", "simulation.min_samples_per_client=10"));
-        SimulationResult b = await RunAsync(TestConfigurations.Create(second.Path, "simulation.partition=dirichlet", "simulation.min_samples_per_client=10"));
+        Run one = await RunReproducibleAsync(TestConfigurations.Create(first.Path, "simulation.threads=1", "fl_iteration_num=2"));
+        Run three = await RunReproducibleAsync(TestConfigurations.Create(second.Path, "simulation.threads=3", "fl_iteration_num=2"));
 
-        Assert.Equal(a.Rounds.Select(r => r.Accuracy), b.Rounds.Select(r => r.Accuracy));
-        Assert.Equal(a.Rounds.Select(r => r.Loss), b.Rounds.Select(r => r.Loss));
+        Assert.All(three.Result.Rounds, r => Assert.Equal(5, r.Participants));
+        AssertSameOutcome(one, three, sameThreads: false);
     }
 
     [Fact]
@@ -183,6 +206,50 @@ public sealed class FederatedSimulationTests
         Assert.Contains("6 clients", ex.Message, StringComparison.Ordinal);
     }
 
+    private static async Task<Run> RunReproducibleAsync(JobConfiguration configuration)
+    {
+        SimulationOptions options = SimulationOptions.FromConfiguration(configuration);
+        SimulationResult result = await new FederatedSimulation(options, TimeProvider.System).RunAsync(TestData.For(options), null, TestTimeout());
+        var checkpoints = new CheckpointStore(Path.Combine(options.ReportDirectory, "checkpoints"), configuration.FlName, 1, TimeProvider.System);
+        Checkpoint finalModel = checkpoints.LoadNewest().Checkpoint
+            ?? throw new InvalidOperationException($"The simulation in '{options.ReportDirectory}' left no checkpoint.");
+        string[] metrics = File.ReadAllLines(Path.Combine(options.ReportDirectory, SimulationOptions.MetricsFileName));
+        return new Run(result, finalModel, metrics);
+    }
+
+    // Everything but what measures the machine rather than the training: wall times, and how many models were in use
+    // at once (the peak depends on how the trainings happened to overlap).
+    private static void AssertSameOutcome(Run a, Run b, bool sameThreads = true)
+    {
+        Assert.Equal(a.FinalModel.Iteration, b.FinalModel.Iteration);
+        Assert.Equal(a.FinalModel.Parameters.Count, b.FinalModel.Parameters.Count);
+        for (int i = 0; i < a.FinalModel.Parameters.Count; i++)
+        {
+            ParameterTensor x = a.FinalModel.Parameters[i];
+            ParameterTensor y = b.FinalModel.Parameters[i];
+            Assert.Equal(x.Name, y.Name);
+            Assert.True(
+                MemoryMarshal.AsBytes(x.Values.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(y.Values.AsSpan())),
+                $"Tensor '{x.Name}' of the final model differs between the runs.");
+        }
+
+        Assert.Equal(a.Result.Rounds.Select(WithoutTimes), b.Result.Rounds.Select(WithoutTimes));
+        SimulationSummary summaryA = a.Result.Summary with { Seconds = 0, LocalTrainingSeconds = 0, ModelInstances = 0 };
+        SimulationSummary summaryB = b.Result.Summary with { Seconds = 0, LocalTrainingSeconds = 0, ModelInstances = 0 };
+        Assert.Equal(summaryA, sameThreads ? summaryB : summaryB with { Threads = summaryA.Threads });
+        Assert.Equal(a.Metrics.Select(WithoutTimes), b.Metrics.Select(WithoutTimes));
+    }
+
+    private static RoundReport WithoutTimes(RoundReport report) => report with { Seconds = 0, ElapsedSeconds = 0 };
+
+    private static string WithoutTimes(string metricsLine)
+    {
+        var line = (JsonObject)JsonNode.Parse(metricsLine)!;
+        line.Remove("time");
+        line.Remove("duration_ms");
+        return line.ToJsonString();
+    }
+
     private static async Task<SimulationResult> RunAsync(JobConfiguration configuration)
     {
         SimulationOptions options = SimulationOptions.FromConfiguration(configuration);
@@ -191,6 +258,8 @@ public sealed class FederatedSimulationTests
 
     // A simulation that stops making progress fails the test instead of hanging the run.
     private static CancellationToken TestTimeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+
+    private sealed record Run(SimulationResult Result, Checkpoint FinalModel, string[] Metrics);
 
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {

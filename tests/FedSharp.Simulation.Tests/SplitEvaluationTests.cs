@@ -1,6 +1,7 @@
 using FedSharp.Client.Training;
 using FedSharp.Core.Models;
 using FedSharp.Learning.Data;
+using FedSharp.Learning.Optimizers;
 using FedSharp.Learning.Training;
 
 namespace FedSharp.Simulation.Tests;
@@ -11,19 +12,18 @@ public sealed class SplitEvaluationTests
         new DatasetLocator(new DatasetLocatorOptions { UseBundledSubset = true }).Locate().Load().Test;
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public async Task EvaluateAsync_InParts_SameAccuracyAndLossAsOneEvaluation(int threads)
+    [InlineData(64)]
+    [InlineData(16)]
+    public async Task EvaluateAsync_InParts_SameAccuracyAndLossAsOneEvaluation(int batchSize)
     {
         var models = ModelPool.ForZooModel("simple-cnn", 7);
         ModelParameters model = models.InitialParameters.Clone();
-        EvaluationResult whole = await new SplitEvaluation(models, s_test, 1, 64).EvaluateAsync(model, TaskScheduler.Default, CancellationToken.None);
-        var split = new SplitEvaluation(models, s_test, threads, 64);
+        EvaluationResult whole = EvaluateWhole(models, model, batchSize);
+        var split = new SplitEvaluation(models, s_test, batchSize);
 
         EvaluationResult combined = await split.EvaluateAsync(model, TaskScheduler.Default, CancellationToken.None);
 
-        Assert.Equal(threads, split.Parts.Length);
+        Assert.True(split.Parts.Length > 1, $"{s_test.Count} test samples at batch size {batchSize} should make several parts.");
         Assert.Equal(s_test.Count, split.Parts.Sum(p => p.Count));
         Assert.Equal(whole.SampleCount, combined.SampleCount);
         Assert.Equal(whole.Accuracy, combined.Accuracy);
@@ -31,11 +31,47 @@ public sealed class SplitEvaluationTests
     }
 
     [Fact]
-    public void Parts_TestSetSmallerThanABatchPerThread_OnePart()
+    public async Task EvaluateAsync_OneThreadOrThree_BitIdenticalLoss()
+    {
+        // Three threads finish the parts in an order that varies from run to run; the result must not.
+        var models = ModelPool.ForZooModel("simple-cnn", 7);
+        ModelParameters model = models.InitialParameters.Clone();
+        var split = new SplitEvaluation(models, s_test, 16);
+        EvaluationResult one;
+        EvaluationResult three;
+
+        using (var threads = new TrainingThreads(1))
+        {
+            one = await split.EvaluateAsync(model, threads, CancellationToken.None);
+        }
+
+        using (var threads = new TrainingThreads(3))
+        {
+            three = await split.EvaluateAsync(model, threads, CancellationToken.None);
+        }
+
+        Assert.Equal(one.Accuracy, three.Accuracy);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(one.MeanLoss), BitConverter.DoubleToInt64Bits(three.MeanLoss));
+        Assert.Equal(one.SampleCount, three.SampleCount);
+    }
+
+    [Fact]
+    public void Parts_FixedNumberOfBatchesEach_LastOneShorter()
+    {
+        var split = new SplitEvaluation(ModelPool.ForZooModel("simple-cnn", 7), s_test, 64);
+
+        int partSize = 64 * SplitEvaluation.BatchesPerPart;
+        Assert.Equal((s_test.Count + partSize - 1) / partSize, split.Parts.Length);
+        Assert.All(split.Parts[..^1], p => Assert.Equal(partSize, p.Count));
+        Assert.Equal(s_test.Count - (partSize * (split.Parts.Length - 1)), split.Parts[^1].Count);
+    }
+
+    [Fact]
+    public void Parts_TestSetSmallerThanAPart_OnePart()
     {
         LabeledDataset tiny = s_test.Subset([.. Enumerable.Range(0, 100)]);
 
-        var split = new SplitEvaluation(ModelPool.ForZooModel("simple-cnn", 7), tiny, 4, 64);
+        var split = new SplitEvaluation(ModelPool.ForZooModel("simple-cnn", 7), tiny, 64);
 
         Assert.Same(tiny, Assert.Single(split.Parts));
     }
@@ -48,5 +84,12 @@ public sealed class SplitEvaluationTests
         Assert.Equal(0.3, combined.Accuracy);
         Assert.Equal((1.5 + 14.0) / 10, combined.MeanLoss, 1e-12);
         Assert.Equal(10, combined.SampleCount);
+    }
+
+    private static EvaluationResult EvaluateWhole(ModelPool models, ModelParameters model, int batchSize)
+    {
+        using ModelLease lease = models.Rent();
+        lease.Model.ImportParameters(ModelParametersConversion.ToNamedTensors(model));
+        return new Trainer(lease.Model, new Sgd(lease.Model.Parameters, new SgdOptions()), batchSize).Evaluate(s_test);
     }
 }

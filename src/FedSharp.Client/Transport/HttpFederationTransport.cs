@@ -94,8 +94,8 @@ public sealed class HttpFederationTransport : IFederationTransport, IDisposable
             try
             {
                 using HttpRequestMessage request = CreateRequest(url, body);
-                using HttpResponseMessage response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
-                byte[] content = await response.Content.ReadAsByteArrayAsync(linked.Token);
+                using HttpResponseMessage response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+                byte[] content = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
                 int status = (int)response.StatusCode;
                 if (status is >= 200 and < 300)
                 {

@@ -22,7 +22,7 @@ public sealed class InProcessTransport : IFederationTransport
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(round);
         cancellationToken.ThrowIfCancellationRequested();
-        TransportResponse? response = await _send(round, body, cancellationToken);
+        TransportResponse? response = await _send(round, body, cancellationToken).ConfigureAwait(false);
         return response ?? throw new InvalidOperationException($"The in-process server returned no response to round '{round}'; the delegate given to {nameof(InProcessTransport)} must return one for every request.");
     }
 }

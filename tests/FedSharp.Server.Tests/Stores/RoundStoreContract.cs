@@ -103,18 +103,40 @@ public abstract class RoundStoreContract
     [Fact]
     public async Task TryUpdateAsync_RoundTripsClientsAndOutcomes()
     {
+        // Arrange: iteration 3 after a valid and a failed iteration, with two clients at different stages.
         IRoundStore store = await CreateStoreAsync();
         var machine = new RoundStateMachine(new RoundOptions { StartFlJobThreshold = 3 });
-        RoundState initial = Initial();
+        RoundState initial = Initial(3);
         await store.TryCreateAsync(initial, CancellationToken.None);
-        RoundState joined = machine.Apply(initial, new StartFlJobRequested("device-1", 42), initial.OpenedAt).State;
+        DateTimeOffset t0 = initial.OpenedAt;
+        RoundState joined = machine.Apply(initial, new StartFlJobRequested("device-1", 42), t0).State;
+        joined = machine.Apply(joined, new StartFlJobRequested("device-2", 7), t0.AddSeconds(1)).State;
+        IterationOutcome[] outcomes =
+        [
+            new(1, true, "Iteration 1 aggregated 3 updates into a new global model.", t0.AddMinutes(-10), t0.AddMinutes(-6), 3),
+            new(2, false, "round updateModel timed out with 1 of 3 updates", t0.AddMinutes(-6), t0, 1),
+        ];
+        RoundState next = joined with
+        {
+            Outcomes = [.. outcomes],
+            ModelIteration = 1,
+            ConsecutiveFailures = 1,
+            Clients = joined.Clients.SetItem("device-2", joined.Clients["device-2"] with { Status = ParticipationStatus.Contributed }),
+        };
 
-        await store.TryUpdateAsync(joined, 1, CancellationToken.None);
+        // Act
+        bool updated = await store.TryUpdateAsync(next, 1, CancellationToken.None);
         RoundState saved = (await store.GetAsync(CancellationToken.None))!;
 
-        ClientRegistration registration = saved.Clients["device-1"];
-        Assert.Equal(42, registration.DataSize);
-        Assert.Equal(ParticipationStatus.Joined, registration.Status);
-        Assert.Equal(1, saved.AcceptedCount);
+        // Assert
+        Assert.True(updated);
+        Assert.Equal(2, saved.Clients.Count);
+        Assert.Equal(new ClientRegistration("device-1", 42, t0, ParticipationStatus.Joined), saved.Clients["device-1"]);
+        Assert.Equal(new ClientRegistration("device-2", 7, t0.AddSeconds(1), ParticipationStatus.Contributed), saved.Clients["device-2"]);
+        Assert.Equal(2, saved.AcceptedCount);
+        Assert.Equal(outcomes, saved.Outcomes);
+        Assert.Equal(outcomes[1], saved.FindOutcome(2));
+        Assert.Equal(1, saved.ModelIteration);
+        Assert.Equal(1, saved.ConsecutiveFailures);
     }
 }
