@@ -112,9 +112,9 @@ public sealed partial class DeviceProtocolHandler
         try
         {
             problem ??= TensorCodec.DecodeInto(request.Tensors, parameters)?.Message;
-            RoundState state = await _coordinator.GetStateAsync(cancellationToken);
             if (problem is not null)
             {
+                RoundState state = await _coordinator.GetStateAsync(cancellationToken);
                 reusable = true;
                 return new UpdateModelResponse
                 {
@@ -124,13 +124,10 @@ public sealed partial class DeviceProtocolHandler
                 };
             }
 
-            // The wire carries the client's own weights; the weight of the update is the data size it declared at
-            // startFLJob. A client unknown to the iteration gets the coordinator's refusal, so its weight is never used.
-            int dataSize = state.Iteration == request.Iteration && state.Clients.TryGetValue(id, out ClientRegistration? registration)
-                ? registration.DataSize
-                : 1;
-            var update = new ClientUpdate(id, request.Iteration, parameters, dataSize, request.UploadLoss, request.HasUploadAccuracy ? request.UploadAccuracy : null);
-            RoundReply reply = await _coordinator.UpdateModelAsync(update, cancellationToken);
+            // The wire carries the client's own weights, decoded and checked once above; the coordinator weighs them
+            // by the data size the client declared at startFLJob.
+            RoundReply reply = await _coordinator.UpdateDecodedModelAsync(
+                id, request.Iteration, parameters, request.UploadLoss, request.HasUploadAccuracy ? request.UploadAccuracy : null, cancellationToken);
             reusable = true;
             DateTimeOffset now = _time.GetUtcNow();
             DateTimeOffset? next = reply.NextRequestTime;

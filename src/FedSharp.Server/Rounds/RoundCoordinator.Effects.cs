@@ -44,8 +44,13 @@ public sealed partial class RoundCoordinator
             throw new InvalidOperationException($"The state machine accepted the update of client '{accumulate.ClientId}' for iteration {accumulate.Iteration}, but the request carried no matching update; this is a bug in {nameof(RoundCoordinator)}.");
         }
 
-        // The state machine checked that the update's data size equals the one declared at startFLJob, so the
-        // update's own DataSize is the weight the sum folds in.
+        // The weight is the data size declared at startFLJob, carried by the transition that accepted the update
+        // (an update from the wire carries none of its own).
+        if (update.DataSize != accumulate.DataSize)
+        {
+            update = new ClientUpdate(update.ClientId, update.Iteration, update.Parameters, accumulate.DataSize, update.Loss, update.Accuracy);
+        }
+
         try
         {
             await _updates.AddAsync([update], cancellationToken);

@@ -176,26 +176,50 @@ public sealed partial class RoundCoordinator : IDisposable
         try
         {
             ModelParameters layout = _layout ?? (await CurrentModelAsync(cancellationToken)).Parameters;
-            string? problem = FindUpdateProblem(update, layout);
-            if (problem is null && _strategy.ReviewsUpdates)
-            {
-                UpdateReview review = _strategy.ReviewUpdate(update, await CurrentModelAsync(cancellationToken));
-                problem = review.Accepted ? null : $"The update of client '{update.ClientId}' for iteration {update.Iteration} was refused by the {_strategy.GetType().Name} strategy: {review.Reason}";
-            }
-
-            if (problem is not null)
-            {
-                RoundState state = await LoadAsync(cancellationToken);
-                return RoundReply.RequestError(problem, state.Iteration);
-            }
-
-            RoundTransition transition = await CommitAndRunAsync(new UpdateModelRequested(update.ClientId, update.Iteration, update.DataSize), update, cancellationToken);
-            return transition.Reply!;
+            string? problem = FindValueProblem(update, layout) ?? FindReportProblem(update);
+            return await SubmitAsync(update, new UpdateModelRequested(update.ClientId, update.Iteration, update.DataSize), problem, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return await SystemErrorAsync($"updateModel of client '{update.ClientId}' for iteration {update.Iteration}", ex);
         }
+    }
+
+    /// <summary>
+    /// The protocol layer's updateModel: <paramref name="parameters"/> were decoded against the global model's layout
+    /// and checked for non-finite values as they were read, so they are not scanned again, and the update's weight
+    /// is the data size the client declared at startFLJob, taken from the state transition that accepts it.
+    /// </summary>
+    internal async Task<RoundReply> UpdateDecodedModelAsync(string clientId, int iteration, ModelParameters parameters, float? loss, float? accuracy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The weight 1 is a placeholder: AccumulateAsync folds the update in with the registration's data size.
+            var update = new ClientUpdate(clientId, iteration, parameters, 1, loss, accuracy);
+            return await SubmitAsync(update, new UpdateModelRequested(clientId, iteration, null), FindReportProblem(update), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return await SystemErrorAsync($"updateModel of client '{clientId}' for iteration {iteration}", ex);
+        }
+    }
+
+    private async Task<RoundReply> SubmitAsync(ClientUpdate update, UpdateModelRequested request, string? problem, CancellationToken cancellationToken)
+    {
+        if (problem is null && _strategy.ReviewsUpdates)
+        {
+            UpdateReview review = _strategy.ReviewUpdate(update, await CurrentModelAsync(cancellationToken));
+            problem = review.Accepted ? null : $"The update of client '{update.ClientId}' for iteration {update.Iteration} was refused by the {_strategy.GetType().Name} strategy: {review.Reason}";
+        }
+
+        if (problem is not null)
+        {
+            RoundState state = await LoadAsync(cancellationToken);
+            return RoundReply.RequestError(problem, state.Iteration);
+        }
+
+        RoundTransition transition = await CommitAndRunAsync(request, update, cancellationToken);
+        return transition.Reply!;
     }
 
     /// <summary>A client asks how <paramref name="iteration"/> ended (getResult): valid or not, and why.</summary>
@@ -301,7 +325,8 @@ public sealed partial class RoundCoordinator : IDisposable
         return transition;
     }
 
-    private static string? FindUpdateProblem(ClientUpdate update, ModelParameters layout)
+    // The pass over every value: layout and finiteness. The protocol layer's decoder does it while reading.
+    private static string? FindValueProblem(ClientUpdate update, ModelParameters layout)
     {
         string id = update.ClientId;
         if (!update.Parameters.HasSameLayout(layout))
@@ -317,6 +342,12 @@ public sealed partial class RoundCoordinator : IDisposable
             }
         }
 
+        return null;
+    }
+
+    private static string? FindReportProblem(ClientUpdate update)
+    {
+        string id = update.ClientId;
         if (update.Loss is { } loss && !float.IsFinite(loss))
         {
             return $"Update of client '{id}' for iteration {update.Iteration} reports loss {loss}; a loss must be finite.";

@@ -112,7 +112,7 @@ public sealed partial class RoundStateMachine
             return (state, RoundReply.OutOfTime($"Client '{id}' is too late: iteration {iteration} already has its {_updateThreshold} updates; start over with the next iteration.", iteration, NextIterationEstimate(state, now)));
         }
 
-        if (request.DataSize != registration.DataSize)
+        if (request.DataSize is { } claimed && claimed != registration.DataSize)
         {
             return (state, RoundReply.RequestError($"Client '{id}' declared data size {registration.DataSize} at startFLJob but {request.DataSize} in its update for iteration {iteration}; the weight is fixed when the client joins.", iteration));
         }

@@ -235,6 +235,18 @@ public sealed class RoundStateMachineTests
     }
 
     [Fact]
+    public void Apply_UpdateWithoutAClaimedDataSize_IsWeightedByTheSizeDeclaredAtStartFlJob()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        state = JoinAll(machine, state, "a", "b");
+
+        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, null), s_t0 + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(RoundRetcode.Succeed, transition.Reply!.Code);
+        Assert.Equal([new AccumulateUpdate("a", 1, 10, state.Clients["a"].RegisteredAt)], transition.Effects);
+    }
+
+    [Fact]
     public void Apply_UpdateAccepted_AccumulatesBeforeCounting()
     {
         (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
