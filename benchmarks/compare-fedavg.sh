@@ -10,9 +10,10 @@
 # 2. `fedsharp simulate` runs the configuration (its JSON lines go to OUT/fedsharp.jsonl, its report to OUT/fedsharp).
 # 3. benchmarks/reference/fedavg_torch.py runs FedAvg on the export with torch.set_num_threads(--threads)
 #    (OUT/torch.json, OUT/torch.jsonl).
-# 4. The table goes to stdout and OUT/comparison.md.
+# 4. The table goes to stdout and OUT/comparison.md, the chart of both curves to OUT/comparison.svg.
 # --seed S sets both simulation.seed (partition, shuffles) and fedsharp.model_seed (initial weights); PyTorch shuffles
 # with its own generator seeded by S. The two runs take turns (never at once) so neither slows the other.
+# --skip-fedsharp / --skip-torch reuse that tool's files from an earlier run in OUT (e.g. to redraw the table).
 # Full NIID-Bench rounds are long: one round of 10 clients x 10 epochs x 6,000 samples takes PyTorch ~90 s on a core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,4 +81,29 @@ for r in sorted(set(ours) | set(theirs)):
     diff = f"{100 * (a['accuracy'] - b['accuracy']):+.2f}" if a and b else ""
     print(f"| {r} | {pct(a)} | {pct(b)} | {diff} | {a['loss']:.4f} |" if a else f"| {r} | | {pct(b)} | | |", end="")
     print(f" {b['loss']:.4f} |" if b else " |")
+
+# The same curves as an SVG line chart: test accuracy (0-100%) against the round.
+width, height, left, right, top, bottom = 640, 360, 56, 150, 36, 40
+last = max(list(ours) + list(theirs) + [1])
+x = lambda r: left + (width - left - right) * (r - 1) / max(last - 1, 1)
+y = lambda a: top + (height - top - bottom) * (1 - a)
+parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+         f'<text x="{left}" y="20" font-size="14">{manifest["description"]}; seed {seed}: test accuracy</text>']
+for tick in range(0, 101, 20):
+    parts.append(f'<line x1="{left}" y1="{y(tick / 100):.1f}" x2="{width - right}" y2="{y(tick / 100):.1f}" stroke="#ddd"/>'
+                 f'<text x="{left - 6}" y="{y(tick / 100) + 4:.1f}" text-anchor="end">{tick}%</text>')
+for r in sorted(set(ours) | set(theirs)):
+    if r == 1 or r == last or r % 5 == 0:
+        parts.append(f'<text x="{x(r):.1f}" y="{height - bottom + 16}" text-anchor="middle">{r}</text>')
+parts.append(f'<text x="{(left + width - right) / 2:.1f}" y="{height - 6}" text-anchor="middle">round</text>')
+for i, (name, curve, colour) in enumerate((("FedSharp", ours, "#1f77b4"), ("PyTorch 1.13", theirs, "#ff7f0e"))):
+    if curve:
+        points = " ".join(f"{x(r):.1f},{y(curve[r]['accuracy']):.1f}" for r in sorted(curve))
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
+    parts.append(f'<line x1="{width - right + 12}" y1="{top + 10 + 20 * i}" x2="{width - right + 32}" y2="{top + 10 + 20 * i}" stroke="{colour}" stroke-width="2"/>'
+                 f'<text x="{width - right + 38}" y="{top + 14 + 20 * i}">{name}</text>')
+parts.append("</svg>")
+with open(os.path.join(out, "comparison.svg"), "w", encoding="utf-8") as f:
+    f.write("\n".join(parts) + "\n")
 EOF
+echo "chart: $out/comparison.svg" >&2

@@ -11,7 +11,8 @@ included), trains for the local epochs on batches from DataLoader(shuffle=True, 
 permutation each epoch, the last partial batch kept), and the global model becomes the average of the clients'
 weights weighted by their sample counts. After each round the global model is evaluated on the exported test set.
 
-Prints one JSON object per round (round, accuracy, loss, train_loss, seconds) and writes them all to --out.
+Prints one JSON object per round (round, accuracy, loss, train_loss: the clients' sample-weighted mean training
+loss, seconds, per_class_accuracy) and writes them all to --out.
 --trace-client I also prints client I's per-epoch training loss in round 1 (a diagnostic); --drop-last drops
 each epoch's last partial batch instead (NIID-Bench's own loader does); --clients-first K trains only the first K
 clients' round-1 updates (for quick diagnostics, with --rounds 1).
@@ -90,15 +91,20 @@ def load_export(directory):
     return manifest, state, clients, test
 
 
-def evaluate(model, x, y, batch=1000):
+def evaluate(model, x, y, batch=1000, classes=10):
+    """Accuracy, mean cross-entropy and per-class accuracy (recall) of the model on (x, y)."""
     model.eval()
     correct, loss = 0, 0.0
+    hits, counts = torch.zeros(classes, dtype=torch.int64), torch.bincount(y, minlength=classes)
     with torch.no_grad():
         for i in range(0, x.shape[0], batch):
             logits = model(x[i:i + batch])
             loss += float(F.cross_entropy(logits, y[i:i + batch], reduction="sum"))
-            correct += int((logits.argmax(1) == y[i:i + batch]).sum())
-    return correct / x.shape[0], loss / x.shape[0]
+            right = logits.argmax(1) == y[i:i + batch]
+            correct += int(right.sum())
+            hits += torch.bincount(y[i:i + batch][right], minlength=classes)
+    per_class = [round(float(h) / max(int(c), 1), 4) for h, c in zip(hits, counts)]
+    return correct / x.shape[0], loss / x.shape[0], per_class
 
 
 def train_client(model, x, y, hp, generator, drop_last, trace):
@@ -160,7 +166,7 @@ def main():
     global_model = SimpleCNNMNIST()
     global_model.load_state_dict(initial)
     local = SimpleCNNMNIST()
-    accuracy0, loss0 = evaluate(global_model, xt, yt)
+    accuracy0, loss0, _ = evaluate(global_model, xt, yt)
     header = {"tool": "pytorch", "torch": torch.__version__, "threads": args.threads, "export": os.path.abspath(args.export_dir),
               "rounds": rounds, "drop_last": args.drop_last, "initial_accuracy": accuracy0, "initial_loss": loss0}
     print(json.dumps(header), flush=True)
@@ -182,9 +188,9 @@ def main():
             for k, v in local.state_dict().items():
                 summed[k] += v.double() * weight
         global_model.load_state_dict({k: v.float() for k, v in summed.items()})
-        accuracy, loss = evaluate(global_model, xt, yt)
+        accuracy, loss, per_class = evaluate(global_model, xt, yt)
         line = {"round": r, "accuracy": accuracy, "loss": loss, "train_loss": train_loss / total,
-                "seconds": time.perf_counter() - start}
+                "seconds": time.perf_counter() - start, "per_class_accuracy": per_class}
         results.append(line)
         print(json.dumps(line), flush=True)
         if args.out:
