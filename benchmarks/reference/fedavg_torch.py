@@ -14,8 +14,9 @@ weights weighted by their sample counts. After each round the global model is ev
 Prints one JSON object per round (round, accuracy, loss, train_loss: the clients' sample-weighted mean training
 loss, seconds, per_class_accuracy) and writes them all to --out.
 --trace-client I also prints client I's per-epoch training loss in round 1 (a diagnostic); --drop-last drops
-each epoch's last partial batch instead (NIID-Bench's own loader does); --clients-first K trains only the first K
-clients' round-1 updates (for quick diagnostics, with --rounds 1).
+each epoch's last partial batch instead; --shuffle fedsharp draws every client's batch order exactly as FedSharp's
+simulator does (so both tools take the same SGD steps and differ only by float rounding: the diagnostic for a
+difference in training); --clients-first K trains only the first K clients (quick diagnostics).
 """
 import argparse
 import gzip
@@ -52,6 +53,66 @@ class SimpleCNNMNIST(nn.Module):
         x = F.relu(self.fc1(x))
         x = F.relu(self.fc2(x))
         return self.fc3(x)
+
+
+class DotNetRandom:
+    """System.Random(int seed) of .NET: Knuth's subtractive generator (its seeded, 'Net5Compat' algorithm).
+
+    With --shuffle fedsharp every client draws its epochs' batch orders exactly as FedSharp's simulator does: client i
+    seeds DotNetRandom(s_i), where s_i is the i-th Next() of DotNetRandom(simulation.seed), and each epoch runs
+    Trainer.TrainEpoch's Fisher-Yates (for i from n-1 down to 1: swap i with Next(i + 1)) over its shard, in the order
+    of the exported indices. The stream continues from round to round, as a client's does.
+    """
+
+    MBIG = 2147483647
+
+    @staticmethod
+    def _int32(value):
+        # .NET's int arithmetic wraps around (unchecked); seeds above 161,803,398 make the state negative and overflow.
+        return (value + 2 ** 31) % 2 ** 32 - 2 ** 31
+
+    def __init__(self, seed):
+        wrap = self._int32
+        a = [0] * 56
+        mj = wrap(161803398 - (self.MBIG if seed == -2147483648 else abs(seed)))
+        a[55] = mj
+        mk = 1
+        for i in range(1, 55):
+            ii = (21 * i) % 55
+            a[ii] = mk
+            mk = wrap(mj - mk)
+            if mk < 0:
+                mk = wrap(mk + self.MBIG)
+            mj = a[ii]
+        for _ in range(4):
+            for i in range(1, 56):
+                a[i] = wrap(a[i] - a[1 + (i + 30) % 55])
+                if a[i] < 0:
+                    a[i] = wrap(a[i] + self.MBIG)
+        self._a, self._next, self._nextp = a, 0, 21
+
+    def next(self):
+        """Next(): a uniform int in [0, 2^31 - 1)."""
+        self._next = 1 if self._next >= 55 else self._next + 1
+        self._nextp = 1 if self._nextp >= 55 else self._nextp + 1
+        value = self._int32(self._a[self._next] - self._a[self._nextp])
+        if value == self.MBIG:
+            value -= 1
+        if value < 0:
+            value = self._int32(value + self.MBIG)
+        self._a[self._next] = value
+        return value
+
+    def next_below(self, n):
+        """Next(n): a uniform int in [0, n)."""
+        return int(self.next() * (1.0 / self.MBIG) * n)
+
+    def permutation(self, n):
+        order = list(range(n))
+        for i in range(n - 1, 0, -1):
+            j = self.next_below(i + 1)
+            order[i], order[j] = order[j], order[i]
+        return torch.tensor(order, dtype=torch.int64)
 
 
 def read_idx(path):
@@ -107,15 +168,15 @@ def evaluate(model, x, y, batch=1000, classes=10):
     return correct / x.shape[0], loss / x.shape[0], per_class
 
 
-def train_client(model, x, y, hp, generator, drop_last, trace):
-    """One client's local training; returns the mean training loss over every sample it saw."""
+def train_client(model, x, y, hp, shuffle, drop_last, trace):
+    """One client's local training; shuffle(n) gives each epoch's order. Returns the mean loss over every sample seen."""
     model.train()
     optimizer = torch.optim.SGD(model.parameters(), lr=hp["learning_rate"], momentum=hp["momentum"],
                                 weight_decay=hp["weight_decay"])
     batch_size = hp["batch_size"]
     total_loss, total_samples = 0.0, 0
     for epoch in range(1, hp["local_epochs"] + 1):
-        perm = torch.randperm(x.shape[0], generator=generator)
+        perm = shuffle(x.shape[0])
         epoch_loss, epoch_samples = 0.0, 0
         for start in range(0, x.shape[0], batch_size):
             idx = perm[start:start + batch_size]
@@ -142,6 +203,9 @@ def main():
     parser.add_argument("--seed", type=int, default=None, help="seed of the batch shuffles; default: the export's seed")
     parser.add_argument("--out", default=None, help="write every round as JSON here")
     parser.add_argument("--drop-last", action="store_true", help="drop each epoch's last partial batch")
+    parser.add_argument("--shuffle", choices=["torch", "fedsharp"], default="torch",
+                        help="torch: torch.randperm from one generator seeded by --seed (DataLoader(shuffle=True)); "
+                             "fedsharp: each client's batch order exactly as FedSharp's simulator draws it")
     parser.add_argument("--trace-client", type=int, default=None, help="print this client's per-epoch loss in round 1")
     parser.add_argument("--clients-first", type=int, default=0, help="train only the first K clients (diagnostics)")
     args = parser.parse_args()
@@ -161,14 +225,19 @@ def main():
     shards = [(x[torch.from_numpy(ix)], y[torch.from_numpy(ix)]) for ix in client_indices]
     if args.clients_first:
         shards = shards[:args.clients_first]
-    generator = torch.Generator().manual_seed(seed)
+    if args.shuffle == "torch":
+        generator = torch.Generator().manual_seed(seed)
+        shuffles = [lambda n: torch.randperm(n, generator=generator)] * len(shards)
+    else:
+        seeds = DotNetRandom(seed)
+        shuffles = [DotNetRandom(seeds.next()).permutation for _ in shards]
 
     global_model = SimpleCNNMNIST()
     global_model.load_state_dict(initial)
     local = SimpleCNNMNIST()
     accuracy0, loss0, _ = evaluate(global_model, xt, yt)
     header = {"tool": "pytorch", "torch": torch.__version__, "threads": args.threads, "export": os.path.abspath(args.export_dir),
-              "rounds": rounds, "drop_last": args.drop_last, "initial_accuracy": accuracy0, "initial_loss": loss0}
+              "rounds": rounds, "drop_last": args.drop_last, "shuffle": args.shuffle, "seed": seed, "initial_accuracy": accuracy0, "initial_loss": loss0}
     print(json.dumps(header), flush=True)
     results = []
     start = time.perf_counter()
@@ -183,7 +252,7 @@ def main():
             if r == 1 and args.trace_client == i:
                 def trace(epoch, loss, i=i):
                     print(json.dumps({"client": i, "epoch": epoch, "train_loss": loss}), flush=True)
-            train_loss += train_client(local, xc, yc, hp, generator, args.drop_last, trace) * xc.shape[0]
+            train_loss += train_client(local, xc, yc, hp, shuffles[i], args.drop_last, trace) * xc.shape[0]
             weight = xc.shape[0] / total
             for k, v in local.state_dict().items():
                 summed[k] += v.double() * weight
