@@ -3,7 +3,8 @@
 # weights, for the same rounds; prints both test-accuracy curves side by side as a Markdown table.
 #
 #   bash benchmarks/compare-fedavg.sh [--config examples/niid-bench/fmnist-fedavg-label2.yaml] [--rounds 20]
-#        [--seed 0] [--out out/compare-fedavg] [--threads 1] [--set key=value ...] [--skip-fedsharp] [--skip-torch]
+#        [--seed 0] [--out out/compare-fedavg] [--threads 1] [--torch-shuffle torch|fedsharp] [--set key=value ...]
+#        [--skip-fedsharp] [--skip-torch]
 #
 # 1. `fedsharp simulate --export-dir OUT/export --export-only` writes the partition (each client's training indices,
 #    the test set), the initial global model's weights and the hyperparameters.
@@ -12,12 +13,13 @@
 #    (OUT/torch.json, OUT/torch.jsonl).
 # 4. The table goes to stdout and OUT/comparison.md, the chart of both curves to OUT/comparison.svg.
 # --seed S sets both simulation.seed (partition, shuffles) and fedsharp.model_seed (initial weights); PyTorch shuffles
-# with its own generator seeded by S. The two runs take turns (never at once) so neither slows the other.
+# with its own generator seeded by S, or with --torch-shuffle fedsharp in FedSharp's exact batch orders (then the two
+# runs take the same SGD steps and differ only by float rounding). The two runs take turns (never at once) so neither slows the other.
 # --skip-fedsharp / --skip-torch reuse that tool's files from an earlier run in OUT (e.g. to redraw the table).
 # Full NIID-Bench rounds are long: one round of 10 clients x 10 epochs x 6,000 samples takes PyTorch ~90 s on a core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-config=examples/niid-bench/fmnist-fedavg-label2.yaml rounds=20 seed=0 out=out/compare-fedavg threads=1
+config=examples/niid-bench/fmnist-fedavg-label2.yaml rounds=20 seed=0 out=out/compare-fedavg threads=1 shuffle=torch
 sets=() skip_fedsharp=0 skip_torch=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
     --seed) seed="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
+    --torch-shuffle) shuffle="$2"; shift 2 ;;
     --set) sets+=(--set "$2"); shift 2 ;;
     --skip-fedsharp) skip_fedsharp=1; shift ;;
     --skip-torch) skip_torch=1; shift ;;
@@ -55,7 +58,7 @@ fi
 if [ "$skip_torch" -eq 0 ]; then
   echo "pytorch: $rounds rounds ..." >&2
   /usr/bin/python3 benchmarks/reference/fedavg_torch.py "$out/export" --rounds "$rounds" --seed "$seed" \
-    --threads "$threads" --out "$out/torch.json" > "$out/torch.jsonl"
+    --threads "$threads" --shuffle "$shuffle" --out "$out/torch.json" > "$out/torch.jsonl"
 fi
 
 /usr/bin/python3 - "$out" "$config" "$seed" <<'EOF' | tee "$out/comparison.md"
