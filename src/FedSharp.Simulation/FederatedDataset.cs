@@ -59,6 +59,15 @@ public sealed class FederatedDataset
     /// <summary>Where the data came from, e.g. the data set and its directory.</summary>
     public string Description { get; }
 
+    /// <summary>
+    /// The indices into the training split that each client holds, when this data set was dealt by
+    /// <see cref="Partition(LabeledDataset, LabeledDataset, SimulationOptions, string)"/>; null otherwise.
+    /// </summary>
+    public DataPartition? TrainPartition { get; private init; }
+
+    /// <summary>The IDX files the data came from, when <see cref="Load"/> found them; null otherwise.</summary>
+    public DatasetLocation? Location { get; private set; }
+
     /// <summary>Total training samples across clients.</summary>
     public long TrainingSampleCount => _clients.Sum(c => (long)c.Count);
 
@@ -87,7 +96,9 @@ public sealed class FederatedDataset
 
         DatasetLocation location = new DatasetLocator(locatorOptions).Locate();
         TrainTestSplit split = location.Load();
-        return Partition(split.Train, split.Test, options, location.ToString());
+        FederatedDataset data = Partition(split.Train, split.Test, options, location.ToString());
+        data.Location = location;
+        return data;
     }
 
     /// <summary>Partitions <paramref name="train"/> among the options' clients, seeded by <see cref="SimulationOptions.Seed"/>.</summary>
@@ -140,6 +151,6 @@ public sealed class FederatedDataset
             }
         }
 
-        return new FederatedDataset(clients, test, description);
+        return new FederatedDataset(clients, test, description) { TrainPartition = partition };
     }
 }

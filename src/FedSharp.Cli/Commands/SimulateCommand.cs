@@ -13,15 +13,24 @@ internal static class SimulateCommand
         var serverUrls = new Option<string[]>("--server-urls") { Description = "Run the clients over HTTP against these external servers instead of an embedded one (repeatable or comma-separated)" };
         var caCert = new Option<string?>("--ca-cert") { Description = "With --server-urls: PEM or DER file of the CA that signed the servers' certificates (sets ssl.ca_cert_path)" };
         var json = new Option<bool>("--json") { Description = "JSON Lines: one object per round, then the summary" };
+        var exportDir = new Option<DirectoryInfo>("--export-dir") { Description = "Before training, write the partition (each client's training-sample indices, the test set), the initial global model's weights and the hyperparameters here as manifest.json and .npy files, for benchmarks/reference/fedavg_torch.py; created when missing" };
+        var exportOnly = new Option<bool>("--export-only") { Description = "With --export-dir: write the export and stop without training" };
         var command = new Command("simulate", "Simulate federated training with N virtual clients; writes a CSV/JSON report and an accuracy chart")
         {
-            config, set, serverUrls, caCert, json,
+            config, set, serverUrls, caCert, json, exportDir, exportOnly,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(token =>
         {
             string[] overrides = [.. parse.GetValue(set) ?? [], .. parse.GetValue(caCert) is { } ca ? [$"ssl.ca_cert_path={ca}"] : Array.Empty<string>()];
             JobConfiguration configuration = JobConfiguration.Load(parse.GetValue(config)!.FullName, overrides);
-            return SimulationRunner.RunAsync(configuration, ParseUrls(parse.GetValue(serverUrls)), parse.GetValue(json), token);
+            string? export = parse.GetValue(exportDir)?.FullName;
+            if (parse.GetValue(exportOnly) && export is null)
+            {
+                throw new ArgumentException("--export-only needs --export-dir DIR, the directory to write the export to.");
+            }
+
+            return SimulationRunner.RunAsync(
+                configuration, ParseUrls(parse.GetValue(serverUrls)), parse.GetValue(json), token, export, parse.GetValue(exportOnly));
         }, ct));
         return command;
     }

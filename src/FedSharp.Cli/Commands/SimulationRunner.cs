@@ -14,10 +14,35 @@ namespace FedSharp.Cli.Commands;
 /// </summary>
 internal static class SimulationRunner
 {
-    public static async Task<int> RunAsync(JobConfiguration configuration, IReadOnlyList<Uri> externalServers, bool json, CancellationToken token)
+    public static async Task<int> RunAsync(
+        JobConfiguration configuration, IReadOnlyList<Uri> externalServers, bool json, CancellationToken token,
+        string? exportDirectory = null, bool exportOnly = false)
     {
         SimulationOptions options = SimulationOptions.FromConfiguration(configuration);
         FederatedDataset data = FederatedDataset.Load(options);
+        if (exportDirectory is not null)
+        {
+            string manifest = Export(exportDirectory, options, data);
+            if (exportOnly)
+            {
+                if (json)
+                {
+                    JsonLines.Write(Console.Out, new ExportLine(Path.GetFullPath(exportDirectory), manifest, data.Clients.Count, data.Test.Count));
+                }
+                else
+                {
+                    AnsiConsole.MarkupLine($"export: {Markup.Escape(manifest)} ({data.Clients.Count} clients, {data.Test.Count} test samples)");
+                }
+
+                return 0;
+            }
+
+            if (!json)
+            {
+                AnsiConsole.MarkupLine($"export: {Markup.Escape(manifest)}");
+            }
+        }
+
         var simulation = new FederatedSimulation(options, TimeProvider.System);
         string title = options.Describe();
         if (!json)
@@ -57,6 +82,20 @@ internal static class SimulationRunner
         }
 
         return summary.ValidRounds > 0 ? 0 : 1;
+    }
+
+    private static string Export(string directory, SimulationOptions options, FederatedDataset data)
+    {
+        // The simulation builds its global model from the same name and seed, so these are the weights round 1 starts from.
+        ModelPool models = ModelPool.ForZooModel(options.ModelName, options.ModelSeed);
+        try
+        {
+            return Path.GetFullPath(SimulationExport.Write(directory, options, data, models.InitialParameters));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--export-dir '{directory}' cannot be written ({ex.Message}); give a directory you can create and write to.", ex);
+        }
     }
 
     private static async Task<SimulationResult> RunOnTransportAsync(
@@ -118,6 +157,8 @@ internal static class SimulationRunner
             }
         }
     }
+
+    private sealed record ExportLine(string ExportDir, string Manifest, int Clients, int TestSamples);
 
     private sealed record RoundLine(int Round, bool Valid, double Accuracy, double Loss, int Participants, double Seconds);
 
