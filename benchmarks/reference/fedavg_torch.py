@@ -28,31 +28,14 @@ import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 FORMAT = "fedsharp-simulation-export/1"
 
 
-class SimpleCNNMNIST(nn.Module):
-    """NIID-Bench's SimpleCNNMNIST; parameter names match FedSharp's simple-cnn (conv1.weight ... fc3.bias)."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 5)
-        self.pool = nn.MaxPool2d(2, 2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(16 * 4 * 4, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv1(x)))
-        x = self.pool(F.relu(self.conv2(x)))
-        x = x.view(-1, 16 * 4 * 4)
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
-        return self.fc3(x)
+# NIID-Bench's SimpleCNNMNIST, shared with the single-machine reference; its parameter names match FedSharp's
+# simple-cnn (conv1.weight ... fc3.bias).
+from pytorch_simple_cnn import SimpleCNNMNIST  # noqa: E402  (beside this script, so on sys.path[0])
 
 
 class DotNetRandom:

@@ -71,6 +71,14 @@ internal static class FedSharpProcess
     }
 
     public static Task<ProcessResult> RunAsync(params string[] args) => RunAsync(null, args);
+
+    /// <summary>A loopback port nobody listens on now, for a server that must bind an address known in advance.</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
 }
 
 internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace FedSharp.Cli.Tests;
@@ -20,7 +18,7 @@ public sealed class ServerRestartTests : IDisposable
     [Fact]
     public async Task Server_KilledMidJob_RestartResumesFromNewestCheckpointAndDevicesFinish()
     {
-        string address = $"127.0.0.1:{FreeLoopbackPort()}";
+        string address = $"127.0.0.1:{FedSharpProcess.FreeLoopbackPort()}";
         string config = Path.Combine(FedSharpProcess.RepositoryRoot(), "examples", "loopback", "fashion-mnist.yaml");
         string[] job = ["--config", config, "--set", "round.start_fl_job_threshold=2", "--set", $"fl_iteration_num={Iterations}"];
         string[] server = ["server", .. job, "--http", address, "--json"];
@@ -83,12 +81,4 @@ public sealed class ServerRestartTests : IDisposable
         => !line.TryGetProperty("event", out _) && line.TryGetProperty("iteration", out JsonElement iteration) && line.TryGetProperty("valid", out _)
             ? iteration.GetInt32()
             : 0;
-
-    /// <summary>A port nobody listens on now; the second server must bind the address the devices know.</summary>
-    private static int FreeLoopbackPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

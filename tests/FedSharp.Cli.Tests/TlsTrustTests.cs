@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -22,7 +21,7 @@ public sealed class TlsTrustTests : IDisposable
     public async Task Client_ServerCertificateFromAnUntrustedCa_FailsAtOnce_AndTrainsWithCaCert()
     {
         (string caPath, string certificatePath, string keyPath) = WritePrivateCaAndServerCertificate();
-        string address = $"127.0.0.1:{FreeLoopbackPort()}";
+        string address = $"127.0.0.1:{FedSharpProcess.FreeLoopbackPort()}";
         string config = Path.Combine(FedSharpProcess.RepositoryRoot(), "examples", "loopback", "fashion-mnist.yaml");
         string[] job = ["--config", config, "--set", "round.start_fl_job_threshold=1", "--set", "fl_iteration_num=1"];
         using var server = RunningFedSharp.Start(
@@ -86,12 +85,5 @@ public sealed class TlsTrustTests : IDisposable
         File.WriteAllText(certificatePath, server.ExportCertificatePem());
         File.WriteAllText(keyPath, serverKey.ExportPkcs8PrivateKeyPem());
         return (caPath, certificatePath, keyPath);
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

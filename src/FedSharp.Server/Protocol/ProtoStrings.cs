@@ -19,7 +19,7 @@ internal static class ProtoStrings
         int position = 0;
         while (position < message.Length)
         {
-            if (!TryReadVarint(message, ref position, out ulong tag))
+            if (!UpdateModelReader.TryReadVarint(message, ref position, out ulong tag))
             {
                 return null;
             }
@@ -27,7 +27,7 @@ internal static class ProtoStrings
             switch ((int)(tag & 7))
             {
                 case 0:
-                    if (!TryReadVarint(message, ref position, out _))
+                    if (!UpdateModelReader.TryReadVarint(message, ref position, out _))
                     {
                         return null;
                     }
@@ -40,7 +40,7 @@ internal static class ProtoStrings
                     position += 4;
                     break;
                 case 2:
-                    if (!TryReadVarint(message, ref position, out ulong length) || length > (ulong)(message.Length - position))
+                    if (!UpdateModelReader.TryReadVarint(message, ref position, out ulong length) || length > (ulong)(message.Length - position))
                     {
                         return null;
                     }
@@ -60,21 +60,5 @@ internal static class ProtoStrings
         }
 
         return null;
-    }
-
-    private static bool TryReadVarint(ReadOnlySpan<byte> buffer, ref int position, out ulong value)
-    {
-        value = 0;
-        for (int shift = 0; shift < 64 && position < buffer.Length; shift += 7)
-        {
-            byte b = buffer[position++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

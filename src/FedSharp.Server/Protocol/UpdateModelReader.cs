@@ -227,7 +227,8 @@ internal static class UpdateModelReader
         return true;
     }
 
-    private static bool TryReadVarint(ReadOnlySpan<byte> span, ref int position, out ulong value)
+    /// <summary>Reads a protobuf base-128 varint at <paramref name="position"/>; false when the span ends inside it.</summary>
+    internal static bool TryReadVarint(ReadOnlySpan<byte> span, ref int position, out ulong value)
     {
         value = 0;
         for (int shift = 0; shift < 64 && position < span.Length; shift += 7)
