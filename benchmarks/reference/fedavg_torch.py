@@ -19,10 +19,8 @@ simulator does (so both tools take the same SGD steps and differ only by float r
 difference in training); --clients-first K trains only the first K clients (quick diagnostics).
 """
 import argparse
-import gzip
 import json
 import os
-import struct
 import sys
 import time
 
@@ -35,7 +33,7 @@ FORMAT = "fedsharp-simulation-export/1"
 
 # NIID-Bench's SimpleCNNMNIST, shared with the single-machine reference; its parameter names match FedSharp's
 # simple-cnn (conv1.weight ... fc3.bias).
-from pytorch_simple_cnn import SimpleCNNMNIST  # noqa: E402  (beside this script, so on sys.path[0])
+from pytorch_simple_cnn import SimpleCNNMNIST, read_idx  # noqa: E402  (beside this script, so on sys.path[0])
 
 
 class DotNetRandom:
@@ -96,16 +94,6 @@ class DotNetRandom:
             j = self.next_below(i + 1)
             order[i], order[j] = order[j], order[i]
         return torch.tensor(order, dtype=torch.int64)
-
-
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    magic = struct.unpack(">I", data[:4])[0]
-    dims = magic & 0xFF
-    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def load_split(images_path, labels_path):
