@@ -84,9 +84,6 @@ public sealed class FederatedServer : IAsyncDisposable
         checkpoints.EnsureDirectory();
         var metrics = new IterationMetricsWriter(configuration.Summary.MetricsFile, configuration.Summary.FailureEventFile, roundOptions.ContinuousFailureTimes, time);
         metrics.EnsureDirectories();
-        DataRateLog? dataRate = configuration.Summary.DataRateDir.Length == 0
-            ? null
-            : new DataRateLog(configuration.Summary.DataRateDir, options.ServerName ?? configuration.FlName, time);
         var coordinator = new RoundCoordinator(
             roundOptions,
             options.RoundStore ?? new InMemoryRoundStore(),
@@ -96,8 +93,12 @@ public sealed class FederatedServer : IAsyncDisposable
             time,
             checkpoints,
             metrics);
+        DataRateLog? dataRate = null;
         try
         {
+            dataRate = configuration.Summary.DataRateDir.Length == 0
+                ? null
+                : new DataRateLog(configuration.Summary.DataRateDir, options.ServerName ?? configuration.FlName, time);
             RoundStartup startup = await coordinator.InitializeAsync(options.InitialModel!, cancellationToken);
             PublishedModel current = await models.GetCurrentAsync(cancellationToken)
                 ?? throw new InvalidOperationException($"The coordinator of job '{configuration.FlName}' started without publishing a model; this is a bug in {nameof(RoundCoordinator)}.");

@@ -83,9 +83,6 @@ internal static class UnbuiltFeatures
         new("client_verify.replay_attack_time_diff", DeviceVerification),
     ];
 
-    /// <summary>Dotted paths of every key that has at least one refusal rule.</summary>
-    public static IReadOnlySet<string> Paths { get; } = s_rules.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
-
     /// <summary>One error per refused key of <paramref name="configuration"/>, in schema order; empty when every key can act.</summary>
     public static IReadOnlyList<ConfigurationError> Find(JobConfiguration configuration)
     {
