@@ -1,5 +1,6 @@
 using System.Text;
 using FedSharp.Client.Transport;
+using FedSharp.Testing;
 
 namespace FedSharp.Client.Tests.Transport;
 
@@ -90,20 +91,27 @@ public sealed class HttpFederationTransportTests
     [Fact]
     public async Task SendAsync_ServerTooSlow_TimesOutAndTriesTheNext()
     {
+        // The request timeout runs on the manual clock, stepped once the slow server holds the request, so the test
+        // does not depend on how fast a loaded machine answers (a real 300 ms timeout made it flaky).
+        var time = new ManualTimeProvider();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new ManualResetEventSlim();
         using var slow = new LoopbackHttpServer(_ =>
         {
-            release.Wait(TimeSpan.FromSeconds(10));
+            arrived.TrySetResult();
+            release.Wait(TimeSpan.FromSeconds(30));
             return (200, [], null);
         });
         using var fast = new LoopbackHttpServer(_ => (200, s_reply, null));
-        using var transport = new HttpFederationTransport(new HttpFederationTransportOptions
-        {
-            ServerUrls = [slow.Url, fast.Url],
-            RequestTimeout = TimeSpan.FromMilliseconds(300),
-        });
+        using var transport = new HttpFederationTransport(
+            new HttpFederationTransportOptions { ServerUrls = [slow.Url, fast.Url], RequestTimeout = TimeSpan.FromMilliseconds(300) },
+            httpClient: null,
+            time);
 
-        TransportResponse response = await transport.SendAsync("startFLJob", s_request, CancellationToken.None);
+        Task<TransportResponse> sending = transport.SendAsync("startFLJob", s_request, CancellationToken.None);
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        TransportResponse response = await sending.WaitAsync(TimeSpan.FromSeconds(30));
         release.Set();
 
         Assert.Equal(s_reply, response.Body.ToArray());
