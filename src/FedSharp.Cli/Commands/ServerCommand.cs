@@ -85,7 +85,8 @@ internal static class ServerCommand
 
             // A resumed instance keeps the checkpoint's outcome for getResult; this process reports only what it ran.
             int ranAfter = resumed ?? 0;
-            RoundState final = await FollowAsync(server, asJson ? Console.Out : null, parse.GetValue(exitWhenFinished), ranAfter, s_pollInterval, token);
+            var reported = new ReportedIterations(ranAfter);
+            RoundState final = await FollowAsync(server, asJson ? Console.Out : null, parse.GetValue(exitWhenFinished), ranAfter, s_pollInterval, token, reported);
             if (parse.GetValue(exitWhenFinished) && final.Status == InstanceStatus.Finished && !token.IsCancellationRequested)
             {
                 // A finished instance still answers getResult and getModel (as MindSpore's does): devices polling for
@@ -100,8 +101,8 @@ internal static class ServerCommand
             }
             if (asJson)
             {
-                IterationOutcome[] ran = [.. final.Outcomes.Where(o => o.Iteration > ranAfter)];
-                JsonLines.Write(Console.Out, new ServerSummary(final.Iteration, ran.Count(o => o.Valid), ran.Length, final.Status.ToString()));
+                // Counted as reported: the round state keeps only the newest outcomes (RoundStateMachine.OutcomeHistory).
+                JsonLines.Write(Console.Out, new ServerSummary(final.Iteration, reported.Valid, reported.Count, final.Status.ToString()));
             }
 
             await host.StopAsync(CancellationToken.None);
@@ -162,14 +163,17 @@ internal static class ServerCommand
     // Reports each finished iteration until the instance finishes (with --exit-when-finished) or Ctrl+C/SIGTERM; returns
     // the state read after the last report, so the summary and the iteration lines always agree.
     // JSON Lines go to `json` when it is set, else readable lines to the terminal.
-    internal static async Task<RoundState> FollowAsync(FederatedServer server, TextWriter? json, bool exitWhenFinished, int ranAfter, TimeSpan pollInterval, CancellationToken token)
+    internal static async Task<RoundState> FollowAsync(
+        FederatedServer server, TextWriter? json, bool exitWhenFinished, int ranAfter, TimeSpan pollInterval, CancellationToken token, ReportedIterations? reported = null)
     {
-        int reported = 0;
+        reported ??= new ReportedIterations(ranAfter);
         RoundState state = await server.Coordinator.GetStateAsync(CancellationToken.None);
         while (true)
         {
-            foreach (IterationOutcome outcome in state.Outcomes.Skip(reported).Where(o => o.Iteration > ranAfter))
+            // By iteration number, not position: the state keeps only the newest outcomes, so positions shift.
+            foreach (IterationOutcome outcome in state.Outcomes.Where(o => o.Iteration > reported.Last))
             {
+                reported.Add(outcome);
                 if (json is not null)
                 {
                     JsonLines.Write(json, new IterationLine(outcome.Iteration, outcome.Valid, outcome.Reason, outcome.Participants, outcome.Duration.TotalSeconds));
@@ -180,7 +184,6 @@ internal static class ServerCommand
                 }
             }
 
-            reported = state.Outcomes.Count;
             if ((exitWhenFinished && state.Status == InstanceStatus.Finished) || token.IsCancellationRequested)
             {
                 return state;
@@ -197,6 +200,23 @@ internal static class ServerCommand
             }
 
             state = await server.Coordinator.CheckDeadlinesAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>What <see cref="FollowAsync"/> has reported: the last iteration, and how many (and how many valid) since the start.</summary>
+    internal sealed class ReportedIterations(int after)
+    {
+        public int Last { get; private set; } = after;
+
+        public int Count { get; private set; }
+
+        public int Valid { get; private set; }
+
+        public void Add(IterationOutcome outcome)
+        {
+            Last = outcome.Iteration;
+            Count++;
+            Valid += outcome.Valid ? 1 : 0;
         }
     }
 

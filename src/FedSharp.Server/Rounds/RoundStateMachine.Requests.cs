@@ -221,7 +221,7 @@ public sealed partial class RoundStateMachine
         IterationOutcome? outcome = state.FindOutcome(request.Iteration);
         if (outcome is null)
         {
-            return RoundReply.RequestError($"{who} asked for the result of iteration {request.Iteration}, which this instance does not hold (it resumed after it).", iteration);
+            return RoundReply.RequestError($"{who} asked for the result of iteration {request.Iteration}, which this instance no longer holds (it keeps the outcomes of the newest {OutcomeHistory} iterations, and none before a checkpoint it resumed from).", iteration);
         }
 
         string verdict = outcome.Valid ? "valid" : "invalid; the previous model was kept";

@@ -18,6 +18,13 @@ namespace FedSharp.Server.Rounds;
 /// </remarks>
 public sealed partial class RoundStateMachine
 {
+    /// <summary>
+    /// How many of the newest iterations' outcomes the state keeps for getResult; older ones are dropped, so the state
+    /// that every request rewrites does not grow with the length of the job. Devices ask about the iteration they were
+    /// in, which is at most a few iterations back.
+    /// </summary>
+    public const int OutcomeHistory = 100;
+
     private readonly int _startThreshold;
     private readonly int _updateThreshold;
     private readonly TimeSpan _startWindow;
@@ -244,7 +251,15 @@ public sealed partial class RoundStateMachine
 
     private RoundState CloseIteration(RoundState state, IterationOutcome outcome, DateTimeOffset now, List<RoundEffect> effects)
     {
-        RoundState closed = state with { Outcomes = state.Outcomes.Add(outcome) };
+        ImmutableList<IterationOutcome> outcomes = state.Outcomes.Add(outcome);
+        if (outcomes.Count > OutcomeHistory)
+        {
+            // The state is rewritten by every request (and will travel to a shared store), so it must not grow with
+            // the job's length: only the newest outcomes are kept for getResult.
+            outcomes = outcomes.RemoveRange(0, outcomes.Count - OutcomeHistory);
+        }
+
+        RoundState closed = state with { Outcomes = outcomes };
         if (state.Iteration >= _iterationCount)
         {
             effects.Add(new InstanceFinished(state.Iteration));

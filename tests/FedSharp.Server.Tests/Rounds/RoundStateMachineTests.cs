@@ -74,6 +74,31 @@ public sealed class RoundStateMachineTests
     }
 
     [Fact]
+    public void CloseIteration_ManyIterations_StateKeepsOnlyTheNewestOutcomes_AndOlderResultsAreRefusedByName()
+    {
+        (RoundStateMachine machine, RoundState state) = Start(Options(iterations: 1000));
+        TimeSpan at = TimeSpan.Zero;
+        int closed = RoundStateMachine.OutcomeHistory + 5;
+        for (int i = 0; i < closed; i++)
+        {
+            // Nobody joins, so each startFLJob window fails its iteration and opens the next.
+            at += s_startWindow + TimeSpan.FromMilliseconds(1);
+            state = Step(machine, state, new DeadlineCheck(), at);
+        }
+
+        RoundReply old = machine.Apply(state, new GetResultRequested("a", 5), s_t0 + at).Reply!;
+        RoundReply recent = machine.Apply(state, new GetResultRequested("a", closed), s_t0 + at).Reply!;
+
+        Assert.Equal(closed + 1, state.Iteration);
+        Assert.Equal(RoundStateMachine.OutcomeHistory, state.Outcomes.Count);
+        Assert.Equal(6, state.Outcomes[0].Iteration);
+        Assert.Equal(RoundRetcode.RequestError, old.Code);
+        Assert.Contains("iteration 5, which this instance no longer holds (it keeps the outcomes of the newest 100 iterations", old.Reason, StringComparison.Ordinal);
+        Assert.Equal(RoundRetcode.Succeed, recent.Code);
+        Assert.Equal(closed, recent.Outcome!.Iteration);
+    }
+
+    [Fact]
     public void Open_WithRestoredOutcome_GetResultOfThatIterationSucceeds()
     {
         var machine = new RoundStateMachine(Options(iterations: 5));
