@@ -5,8 +5,8 @@ namespace FedSharp.Hosting;
 
 /// <summary>
 /// The JSON of <c>GET /state</c>: <c>fl_name</c>, <c>status</c>, <c>iteration</c>, <c>phase</c>,
-/// <c>model_iteration</c>, <c>clients</c> (registered in this iteration), <c>accepted</c>, <c>updates_accepted</c>,
-/// <c>updates_accumulated</c>, <c>consecutive_failures</c>, the deadlines (ISO 8601, UTC) and <c>last_outcome</c>
+/// <c>model_iteration</c>, <c>clients</c> (registered in this iteration), <c>accepted</c>, <c>updates_accepted</c>
+/// (each holds a slot of the threshold; acknowledged once in the running sum), <c>consecutive_failures</c>, the deadlines (ISO 8601, UTC) and <c>last_outcome</c>
 /// (<c>iteration</c>, <c>valid</c>, <c>reason</c>, or null before the first iteration ends).
 /// </summary>
 internal static class StateDocument
@@ -19,10 +19,9 @@ internal static class StateDocument
         writer.WriteNumber("iteration", state.Iteration);
         writer.WriteString("phase", state.Phase.ToString());
         writer.WriteNumber("model_iteration", state.ModelIteration);
-        writer.WriteNumber("clients", state.Clients.Count);
+        writer.WriteNumber("clients", state.RegisteredCount);
         writer.WriteNumber("accepted", state.AcceptedCount);
         writer.WriteNumber("updates_accepted", state.UpdatesAccepted);
-        writer.WriteNumber("updates_accumulated", state.UpdatesAccumulated);
         writer.WriteNumber("consecutive_failures", state.ConsecutiveFailures);
         writer.WriteString("start_fl_job_deadline", state.StartFlJobDeadline);
         if (state.UpdateModelDeadline is { } updateDeadline)

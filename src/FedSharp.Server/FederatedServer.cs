@@ -113,12 +113,15 @@ public sealed class FederatedServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops serving rounds (later requests get 503), stops the round timers and writes the traffic still counted.</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops serving rounds (later requests get 503), lets an aggregation or iteration record already under way finish
+    /// (so a valid iteration's checkpoint and metrics are written), stops the round timers and writes the traffic still counted.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
         Handler.StopServing();
+        await Coordinator.WhenIdleAsync().ConfigureAwait(false);
         Coordinator.Dispose();
         _dataRate?.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

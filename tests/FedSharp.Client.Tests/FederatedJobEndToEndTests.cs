@@ -78,7 +78,7 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
         federation.UpdateModelGate = releaseUpdates.Task;
         Task<FederatedJobResult> firstRun = Task.Run(() => first.RunAsync(CancellationToken.None));
         Task<FederatedJobResult> secondRun = Task.Run(() => second.RunAsync(CancellationToken.None));
-        await WaitUntilAsync(() => federation.Coordinator.GetStateAsync(CancellationToken.None).Result.Clients.Count == 2);
+        await WaitUntilAsync(() => federation.Coordinator.GetStateAsync(CancellationToken.None).Result.RegisteredCount == 2);
         Task<FederatedJobResult> lateRun = Task.Run(() => late.RunAsync(CancellationToken.None));
         await refused.Task.WaitAsync(TimeSpan.FromSeconds(30));
         federation.UpdateModelGate = Task.CompletedTask;

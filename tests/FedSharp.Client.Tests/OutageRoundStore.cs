@@ -18,16 +18,28 @@ internal sealed class OutageRoundStore(IRoundStore inner, TimeProvider time) : I
         return inner.GetAsync(cancellationToken);
     }
 
+    public Task<RoundSnapshot?> GetAsync(string clientId, CancellationToken cancellationToken)
+    {
+        ThrowIfDown();
+        return inner.GetAsync(clientId, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ClientRegistration>> GetRegistrationsAsync(int iteration, CancellationToken cancellationToken)
+    {
+        ThrowIfDown();
+        return inner.GetRegistrationsAsync(iteration, cancellationToken);
+    }
+
     public Task<bool> TryCreateAsync(RoundState initial, CancellationToken cancellationToken)
     {
         ThrowIfDown();
         return inner.TryCreateAsync(initial, cancellationToken);
     }
 
-    public Task<bool> TryUpdateAsync(RoundState state, long expectedVersion, CancellationToken cancellationToken)
+    public Task<bool> TryUpdateAsync(RoundState state, IReadOnlyList<ClientRegistration> registrations, long expectedVersion, CancellationToken cancellationToken)
     {
         ThrowIfDown();
-        return inner.TryUpdateAsync(state, expectedVersion, cancellationToken);
+        return inner.TryUpdateAsync(state, registrations, expectedVersion, cancellationToken);
     }
 
     private void ThrowIfDown()

@@ -182,6 +182,7 @@ public sealed class FederatedHostTests
             Assert.Equal(Retcode.Succeed, (await hosted.UpdateModelAsync(HostedServer.UpdateRequest(id, 1, HostedServer.Model(values)))).Retcode);
         }
 
+        await hosted.Server.Coordinator.WhenIdleAsync();
         (_, float[] actual) = await hosted.GetModelAsync();
 
         // docs/protocol.md §6.0: sum = float32(float32(w × float32(n)) + sum) per update in arrival order, from +0;
@@ -628,6 +629,7 @@ public sealed class FederatedHostTests
         int iteration = (await hosted.Server.Coordinator.GetStateAsync(CancellationToken.None)).Iteration;
         UpdateModelResponse valid = await hosted.UpdateModelAsync(HostedServer.UpdateRequest(participant, iteration, HostedServer.Filled(5f)));
         Assert.True(valid.Retcode == Retcode.Succeed, valid.Reason);
+        await hosted.Server.Coordinator.WhenIdleAsync();
         (int published, float[] changed) = await hosted.GetModelAsync();
         Assert.Equal(iteration, published);
         Assert.All(changed, v => Assert.Equal(5f, v));

@@ -131,6 +131,8 @@ internal sealed class HostedServer : IAsyncDisposable
             Assert.True(updated.Retcode == Retcode.Succeed, updated.Reason);
         }
 
+        // The update that completed the iteration was acknowledged before aggregation, which runs in the background.
+        await Server.Coordinator.WhenIdleAsync();
         GetResultResponse result = await SendAsync(
             RoundPaths.GetResult,
             new GetResultRequest { ProtocolVersion = ProtocolVersion.Current, FlName = FlName, Iteration = iteration },

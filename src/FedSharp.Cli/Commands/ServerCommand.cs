@@ -195,8 +195,10 @@ internal static class ServerCommand
             }
             catch (OperationCanceledException)
             {
-                // Stopping: one more pass below reads the state as it is now, so iterations that ended since the last
-                // poll are still reported and the summary describes the instance as it stopped, not as it was 200 ms ago.
+                // Stopping: an aggregation already under way finishes first (its devices were acknowledged), then one
+                // more pass below reads the state as it is now, so iterations that ended since the last poll are still
+                // reported and the summary describes the instance as it stopped, not as it was 200 ms ago.
+                await server.Coordinator.WhenIdleAsync();
             }
 
             state = await server.Coordinator.CheckDeadlinesAsync(CancellationToken.None);

@@ -15,9 +15,9 @@ public enum ParticipationStatus
     /// <summary>startFLJob succeeded: the client has the model and may send one update.</summary>
     Joined,
 
-    /// <summary>Its update was accepted and is being added to the running sum.</summary>
-    Updating,
-
-    /// <summary>Its update is in the running sum.</summary>
-    Contributed,
+    /// <summary>
+    /// Its update was accepted and holds one of the iteration's update slots: it is being added to the running sum,
+    /// or is in it already (the update store's count says which).
+    /// </summary>
+    Uploaded,
 }

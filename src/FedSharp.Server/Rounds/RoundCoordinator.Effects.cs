@@ -7,8 +7,10 @@ namespace FedSharp.Server.Rounds;
 
 public sealed partial class RoundCoordinator
 {
-    private async Task RunEffectsAsync(IReadOnlyList<RoundEffect> effects, ClientUpdate? update, CancellationToken cancellationToken)
+    // Returns the reply that replaces the state machine's, or null to keep it.
+    private async Task<RoundReply?> RunEffectsAsync(IReadOnlyList<RoundEffect> effects, ClientUpdate? update, CancellationToken cancellationToken)
     {
+        RoundReply? reply = null;
         foreach (RoundEffect effect in effects)
         {
             switch (effect)
@@ -17,16 +19,15 @@ public sealed partial class RoundCoordinator
                     Schedule(timer.DueAt);
                     break;
                 case AccumulateUpdate accumulate:
-                    await AccumulateAsync(accumulate, update, cancellationToken);
-                    break;
-                case AggregateAndPublish aggregate:
-                    await AggregateAsync(aggregate.Iteration, cancellationToken);
+                    reply = await AccumulateAsync(accumulate, update, cancellationToken);
                     break;
                 case FailIteration failed:
-                    await RecordClosedIterationAsync(failed.Outcome, failed.ConsecutiveFailures, cancellationToken);
+                    IterationTraffic? failedTraffic = CloseTraffic(failed.Outcome.Iteration);
+                    RunInBackground(() => RecordClosedIterationAsync(failed.Outcome, failed.ConsecutiveFailures, failedTraffic));
                     break;
                 case CompleteIteration completed:
-                    await RecordClosedIterationAsync(completed.Outcome, 0, cancellationToken);
+                    IterationTraffic? completedTraffic = CloseTraffic(completed.Outcome.Iteration);
+                    RunInBackground(() => RecordClosedIterationAsync(completed.Outcome, 0, completedTraffic));
                     break;
                 case InstanceFinished:
                     CancelTimers();
@@ -35,9 +36,11 @@ public sealed partial class RoundCoordinator
                     throw new InvalidOperationException($"Effect {effect.GetType().Name} has no handler in {nameof(RoundCoordinator)}; add a case to {nameof(RunEffectsAsync)}.");
             }
         }
+
+        return reply;
     }
 
-    private async Task AccumulateAsync(AccumulateUpdate accumulate, ClientUpdate? update, CancellationToken cancellationToken)
+    private async Task<RoundReply?> AccumulateAsync(AccumulateUpdate accumulate, ClientUpdate? update, CancellationToken cancellationToken)
     {
         if (update is null || update.ClientId != accumulate.ClientId || update.Iteration != accumulate.Iteration)
         {
@@ -51,9 +54,14 @@ public sealed partial class RoundCoordinator
             update = new ClientUpdate(update.ClientId, update.Iteration, update.Parameters, accumulate.DataSize, update.Loss, update.Accuracy);
         }
 
+        // Counted before the add: once the add is in, the iteration may be aggregated and its traffic closed at once.
+        IterationTraffic traffic = TrafficOf(update.Iteration);
+        traffic.AddIn(update.PayloadBytes);
+        traffic.AddParticipation(_time.GetUtcNow() - accumulate.RegisteredAt, _participationTimeLevel1, _participationTimeLevel2);
+        UpdateReceipt receipt;
         try
         {
-            await _updates.AddAsync([update], cancellationToken);
+            receipt = (await _updates.AddAsync([update], cancellationToken))[0];
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -63,28 +71,51 @@ public sealed partial class RoundCoordinator
             throw;
         }
 
-        IterationTraffic traffic = TrafficOf(update.Iteration);
-        traffic.AddIn(update.PayloadBytes);
-        traffic.AddParticipation(_time.GetUtcNow() - accumulate.RegisteredAt, _participationTimeLevel1, _participationTimeLevel2);
-        RoundTransition transition = await CommitAndRunAsync(new UpdateAccumulated(update.ClientId, update.Iteration), null, cancellationToken);
-        if (transition.State.Iteration != update.Iteration || transition.State.Status != InstanceStatus.Running)
+        if (receipt.Admission == UpdateAdmission.IterationClosed)
         {
-            // The iteration ended (failed while this update was being added, or completed because of it): its sum
-            // is no longer needed, and a late add may have recreated it after the closing discard.
-            await _updates.DiscardAsync(update.Iteration, cancellationToken);
+            // The iteration ended (its window closed) between accepting the update and adding it.
+            RoundState state = await LoadAsync(cancellationToken);
+            return RoundReply.OutOfTime(
+                $"Iteration {update.Iteration} ended while the update of client '{update.ClientId}' was being added, so it does not count; start over with iteration {state.Iteration}.",
+                state.Iteration,
+                _time.GetUtcNow() + _retryInterval);
         }
+
+        if (receipt.Held >= _machine.UpdateModelThreshold)
+        {
+            int iteration = update.Iteration;
+            RunInBackground(() => AggregateAsync(iteration));
+        }
+
+        return null;
     }
 
-    private async Task AggregateAsync(int iteration, CancellationToken cancellationToken)
+    /// <summary>
+    /// Aggregates <paramref name="iteration"/> when every update it accepted is in the running sum. Runs on the
+    /// background queue, so a second trigger for the same iteration finds it closed and does nothing.
+    /// </summary>
+    private async Task AggregateAsync(int iteration)
     {
+        CancellationToken cancellationToken = CancellationToken.None;
+        RoundState state = await LoadAsync(cancellationToken);
+        if (state.Status != InstanceStatus.Running || state.Iteration != iteration || state.Phase != RoundPhase.Aggregating)
+        {
+            // Ended already, or a slot was freed again (a failed add): the update that fills it triggers aggregation.
+            return;
+        }
+
         RoundEvent result;
         try
         {
             IterationAggregate? aggregate = await _updates.ReadAsync(iteration, cancellationToken);
             PublishedModel current = await CurrentModelAsync(cancellationToken);
-            if (aggregate is null)
+            if (aggregate is null || aggregate.Contributors.Count < state.UpdatesAccepted)
             {
-                result = new AggregationFailed(iteration, "the running sum is missing from the update store.");
+                result = new AggregationFailed(iteration, $"the running sum holds {aggregate?.Contributors.Count ?? 0} updates but {state.UpdatesAccepted} were accepted; the update store lost some.");
+            }
+            else if (aggregate.Contributors.Count > state.UpdatesAccepted)
+            {
+                result = new AggregationFailed(iteration, $"the running sum holds {aggregate.Contributors.Count} updates but only {state.UpdatesAccepted} were acknowledged; an add reported as failed had reached the update store.");
             }
             else
             {
@@ -122,14 +153,24 @@ public sealed partial class RoundCoordinator
             : new AggregationFailed(iteration, $"the model store already holds a model at least as new as iteration {iteration}.");
     }
 
-    private async Task RecordClosedIterationAsync(IterationOutcome outcome, int consecutiveFailures, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the ended iteration's traffic counts, in the request that ended it, so what is served afterwards (in the
+    /// next iteration) never lands in them while the record is still being written in the background.
+    /// </summary>
+    private IterationTraffic? CloseTraffic(int iteration)
     {
-        _traffic.TryRemove(outcome.Iteration, out IterationTraffic? traffic);
-        foreach (int stale in _traffic.Keys.Where(i => i < outcome.Iteration))
+        _traffic.TryRemove(iteration, out IterationTraffic? traffic);
+        foreach (int stale in _traffic.Keys.Where(i => i < iteration))
         {
             _traffic.TryRemove(stale, out _);
         }
 
+        return traffic;
+    }
+
+    private async Task RecordClosedIterationAsync(IterationOutcome outcome, int consecutiveFailures, IterationTraffic? traffic)
+    {
+        CancellationToken cancellationToken = CancellationToken.None;
         if (_metrics is not null)
         {
             // Reading the sum copies a model-sized buffer, so it is done only when someone records the metrics.

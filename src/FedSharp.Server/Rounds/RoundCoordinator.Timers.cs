@@ -22,7 +22,7 @@ public sealed partial class RoundCoordinator
     }
 
     /// <summary>Completes when every deadline check started by a timer so far has finished.</summary>
-    internal Task WhenTimersIdleAsync()
+    private Task WhenTimersIdleAsync()
     {
         lock (_timerGate)
         {

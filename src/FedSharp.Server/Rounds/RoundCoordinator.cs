@@ -9,16 +9,20 @@ using FedSharp.Server.Strategies;
 namespace FedSharp.Server.Rounds;
 
 /// <summary>
-/// Runs the round engine for one server: loads the shared <see cref="RoundState"/>, applies an event through
-/// <see cref="RoundStateMachine"/>, saves the result only if nobody saved in between (optimistic concurrency,
-/// retrying on conflict), then carries out the transition's effects — adding updates to the running sum, aggregating
-/// through the <see cref="IStrategy"/>, checkpointing and publishing the model, writing metrics, arming timers.
+/// Runs the round engine for one server: loads the shared <see cref="RoundState"/> with the asking client's
+/// registration, applies an event through <see cref="RoundStateMachine"/>, saves the result only if nobody saved in
+/// between (optimistic concurrency, retrying on conflict), then carries out the transition's effects — adding updates
+/// to the running sum and arming timers in the request, and, outside any request, aggregating through the
+/// <see cref="IStrategy"/>, checkpointing and publishing the model and writing metrics.
 /// </summary>
 /// <remarks>
 /// Thread-safe: any number of requests may run at once; they meet only in the stores. Exactly one caller commits
-/// each transition, so each effect runs once even with many servers sharing the stores. An update is acknowledged
-/// (Succeed) only after it is in the running sum, and it counts toward the updateModel threshold only then, so
-/// aggregation never misses an update that was acknowledged.
+/// each transition, so each effect runs once even with many servers sharing the stores. An update takes one of the
+/// threshold's slots when it is accepted (one read, one compare-and-set) and is acknowledged (Succeed) only after it
+/// is in the running sum; the iteration is aggregated once the update store holds as many updates as the threshold,
+/// so aggregation never misses an update that was acknowledged. Aggregations, the checkpoints' fsync and the metrics
+/// run one after another on a background queue (<see cref="WhenIdleAsync"/> waits for it), never in the request of
+/// the device whose update completed the iteration.
 /// </remarks>
 public sealed partial class RoundCoordinator : IDisposable
 {
@@ -34,6 +38,7 @@ public sealed partial class RoundCoordinator : IDisposable
     private readonly ConcurrentDictionary<int, IterationTraffic> _traffic = new();
     private readonly TimeSpan _participationTimeLevel1;
     private readonly TimeSpan _participationTimeLevel2;
+    private readonly TimeSpan _retryInterval;
 
     // Names and shapes never change within an instance, so updates are checked against this copy of the layout
     // instead of fetching the whole global model from a remote store for every update.
@@ -74,6 +79,7 @@ public sealed partial class RoundCoordinator : IDisposable
         _machine = new RoundStateMachine(options);
         _participationTimeLevel1 = options.ParticipationTimeLevel1;
         _participationTimeLevel2 = options.ParticipationTimeLevel2;
+        _retryInterval = options.RetryInterval;
         _rounds = rounds;
         _updates = updates;
         _models = models;
@@ -249,7 +255,12 @@ public sealed partial class RoundCoordinator : IDisposable
             }
 
             PublishedModel model = await CurrentModelAsync(cancellationToken);
-            TrafficOf(reply.Iteration).AddOut(model.Parameters.TotalLength * sizeof(float));
+            if (transition.State.Status == InstanceStatus.Running)
+            {
+                // Downloads after the last iteration belong to no iteration, whose metrics are already written.
+                TrafficOf(reply.Iteration).AddOut(model.Parameters.TotalLength * sizeof(float));
+            }
+
             return new GetModelResult(reply, model);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -290,26 +301,40 @@ public sealed partial class RoundCoordinator : IDisposable
     }
 
     private async Task<RoundState> LoadAsync(CancellationToken cancellationToken)
-        => await _rounds.GetAsync(cancellationToken)
-            ?? throw new InvalidOperationException($"The round store holds no instance; call {nameof(InitializeAsync)} before serving requests.");
+        => await _rounds.GetAsync(cancellationToken) ?? throw NotInitialized();
+
+    private static InvalidOperationException NotInitialized()
+        => new($"The round store holds no instance; call {nameof(InitializeAsync)} before serving requests.");
 
     private async Task<PublishedModel> CurrentModelAsync(CancellationToken cancellationToken)
         => await _models.GetCurrentAsync(cancellationToken)
             ?? throw new InvalidOperationException($"No global model is published; call {nameof(InitializeAsync)} before serving requests.");
 
-    /// <summary>Loads, applies and saves with the loaded version as the expected one, retrying from a fresh load on conflict.</summary>
+    /// <summary>
+    /// Loads the state with the event's client's registration (one read), applies the event and saves the state with
+    /// the registrations it changed when the version is still the loaded one (one compare-and-set), retrying from a
+    /// fresh load on conflict. Only a due random draw reads every registration of the iteration.
+    /// </summary>
     private async Task<RoundTransition> CommitAsync(RoundEvent @event, CancellationToken cancellationToken)
     {
+        string? clientId = RoundStateMachine.ClientOf(@event);
         for (int attempt = 0; attempt < MaxCommitAttempts; attempt++)
         {
-            RoundState state = await LoadAsync(cancellationToken);
-            RoundTransition transition = _machine.Apply(state, @event, _time.GetUtcNow());
+            RoundSnapshot snapshot = clientId is null
+                ? new RoundSnapshot(await LoadAsync(cancellationToken), null)
+                : await _rounds.GetAsync(clientId, cancellationToken) ?? throw NotInitialized();
+            RoundState state = snapshot.State;
+            DateTimeOffset now = _time.GetUtcNow();
+            IReadOnlyList<ClientRegistration>? registrations = _machine.DrawIsDue(state, now)
+                ? await _rounds.GetRegistrationsAsync(state.Iteration, cancellationToken)
+                : null;
+            RoundTransition transition = _machine.Apply(snapshot, @event, now, registrations);
             if (ReferenceEquals(transition.State, state))
             {
                 return transition;
             }
 
-            if (await _rounds.TryUpdateAsync(transition.State, state.Version, cancellationToken))
+            if (await _rounds.TryUpdateAsync(transition.State, transition.Registrations, state.Version, cancellationToken))
             {
                 return transition with { State = transition.State with { Version = state.Version + 1 } };
             }
@@ -321,8 +346,8 @@ public sealed partial class RoundCoordinator : IDisposable
     private async Task<RoundTransition> CommitAndRunAsync(RoundEvent @event, ClientUpdate? update, CancellationToken cancellationToken)
     {
         RoundTransition transition = await CommitAsync(@event, cancellationToken);
-        await RunEffectsAsync(transition.Effects, update, cancellationToken);
-        return transition;
+        RoundReply? reply = await RunEffectsAsync(transition.Effects, update, cancellationToken);
+        return reply is null ? transition : transition with { Reply = reply };
     }
 
     // The pass over every value: layout and finiteness. The protocol layer's decoder does it while reading.

@@ -9,7 +9,10 @@ public enum RoundPhase
     /// <summary>Participants are fixed; their updates are awaited until the updateModel threshold or window.</summary>
     Training,
 
-    /// <summary>The updateModel threshold is reached; the sum is being turned into the next global model.</summary>
+    /// <summary>
+    /// The updateModel threshold is reached: no more updates are accepted; once the accepted ones are in the running
+    /// sum, it is turned into the next global model.
+    /// </summary>
     Aggregating,
 
     /// <summary>No iteration is open because the instance is finished.</summary>

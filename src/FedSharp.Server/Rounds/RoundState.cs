@@ -3,9 +3,14 @@ using System.Collections.Immutable;
 namespace FedSharp.Server.Rounds;
 
 /// <summary>
-/// The whole shared state of a federated learning instance between two events: an immutable value that
+/// The scalar shared state of a federated learning instance between two events: an immutable value that
 /// <see cref="RoundStateMachine"/> turns into the next one and an <c>IRoundStore</c> saves with optimistic concurrency.
 /// </summary>
+/// <remarks>
+/// Each client's <see cref="ClientRegistration"/> lives apart from it, keyed by iteration and client, so a request
+/// rewrites this small record and at most a few registrations, never a document that grows with the number of
+/// clients: the layout a shared store needs (a record of scalars plus a hash per iteration).
+/// </remarks>
 public sealed record RoundState
 {
     /// <summary>Store version; the store increments it on every successful save. 0 before the first save.</summary>
@@ -32,17 +37,17 @@ public sealed record RoundState
     /// <summary>When the current iteration fails if it has not ended.</summary>
     public required DateTimeOffset GlobalDeadline { get; init; }
 
-    /// <summary>Clients registered in the current iteration, by id.</summary>
-    public required ImmutableDictionary<string, ClientRegistration> Clients { get; init; }
+    /// <summary>Clients registered in the current iteration: participants, and candidates of a random draw.</summary>
+    public int RegisteredCount { get; init; }
 
     /// <summary>Participants fixed so far: first-come acceptances, or clients drawn by random sampling.</summary>
     public int AcceptedCount { get; init; }
 
-    /// <summary>Updates accepted in the current iteration, including those still being added to the sum.</summary>
+    /// <summary>
+    /// Updates accepted in the current iteration, including those still being added to the running sum; the
+    /// iteration is aggregated once the update store holds this many and it reached the threshold.
+    /// </summary>
     public int UpdatesAccepted { get; init; }
-
-    /// <summary>Updates already in the running sum.</summary>
-    public int UpdatesAccumulated { get; init; }
 
     /// <summary>Iteration of the newest published model; 0 for the initial model.</summary>
     public int ModelIteration { get; init; }

@@ -2,7 +2,7 @@ namespace FedSharp.Server.Rounds;
 
 public sealed partial class RoundStateMachine
 {
-    private (RoundState, RoundReply) OnStartFlJob(RoundState state, StartFlJobRequested request, DateTimeOffset now, List<RoundEffect> effects)
+    private (RoundState, RoundReply) OnStartFlJob(RoundState state, StartFlJobRequested request, DateTimeOffset now, Step step)
     {
         string id = request.ClientId;
         int iteration = state.Iteration;
@@ -21,15 +21,15 @@ public sealed partial class RoundStateMachine
             return (state, RoundReply.OutOfTime($"Client '{id}' asked to join iteration {iteration} while it is being aggregated; start over with the next iteration.", iteration, now + _retryInterval));
         }
 
-        if (state.Clients.TryGetValue(id, out ClientRegistration? registration))
+        if (step.Registration is { } registration)
         {
             switch (registration.Status)
             {
                 case ParticipationStatus.Candidate:
                     return (state, RoundReply.NotReady($"Client '{id}' is a candidate for the random draw of iteration {iteration}; ask again at {state.StartFlJobDeadline:O}.", iteration, state.StartFlJobDeadline));
                 case ParticipationStatus.Selected:
-                    RoundState joined = state with { Clients = state.Clients.SetItem(id, registration with { Status = ParticipationStatus.Joined }) };
-                    return (joined, RoundReply.Succeed($"Client '{id}' was drawn for iteration {iteration} and joins it.", iteration));
+                    step.Write(registration with { Status = ParticipationStatus.Joined });
+                    return (state, RoundReply.Succeed($"Client '{id}' was drawn for iteration {iteration} and joins it.", iteration));
                 case ParticipationStatus.NotSelected:
                     return (state, RoundReply.OutOfTime($"Client '{id}' was not drawn for iteration {iteration}; start over with the next iteration.", iteration, NextIterationEstimate(state, now)));
                 default:
@@ -47,28 +47,28 @@ public sealed partial class RoundStateMachine
 
         if (_sampling == ClientSampling.Random)
         {
-            var candidate = new ClientRegistration(id, request.DataSize, now, ParticipationStatus.Candidate);
-            RoundState registered = state with { Clients = state.Clients.Add(id, candidate) };
-            return (registered, RoundReply.NotReady($"Client '{id}' is a candidate for the random draw of iteration {iteration}; ask again at {state.StartFlJobDeadline:O}.", iteration, state.StartFlJobDeadline));
+            step.Register(new ClientRegistration(id, iteration, request.DataSize, now, ParticipationStatus.Candidate));
+            return (state with { RegisteredCount = state.RegisteredCount + 1 }, RoundReply.NotReady($"Client '{id}' is a candidate for the random draw of iteration {iteration}; ask again at {state.StartFlJobDeadline:O}.", iteration, state.StartFlJobDeadline));
         }
 
         int accepted = state.AcceptedCount + 1;
+        step.Register(new ClientRegistration(id, iteration, request.DataSize, now, ParticipationStatus.Joined));
         RoundState next = state with
         {
-            Clients = state.Clients.Add(id, new ClientRegistration(id, request.DataSize, now, ParticipationStatus.Joined)),
+            RegisteredCount = state.RegisteredCount + 1,
             AcceptedCount = accepted,
         };
         if (accepted == _startThreshold)
         {
             DateTimeOffset updateDeadline = now + _updateWindow;
-            effects.Add(new ScheduleTimer(updateDeadline));
+            step.Effects.Add(new ScheduleTimer(updateDeadline));
             next = next with { Phase = RoundPhase.Training, UpdateModelDeadline = updateDeadline };
         }
 
         return (next, RoundReply.Succeed($"Client '{id}' joins iteration {iteration} as participant {accepted} of {_startThreshold}.", iteration));
     }
 
-    private (RoundState, RoundReply) OnUpdateModel(RoundState state, UpdateModelRequested request, DateTimeOffset now, List<RoundEffect> effects)
+    private (RoundState, RoundReply) OnUpdateModel(RoundState state, UpdateModelRequested request, DateTimeOffset now, Step step)
     {
         string id = request.ClientId;
         int iteration = state.Iteration;
@@ -87,12 +87,12 @@ public sealed partial class RoundStateMachine
             // A late upload: the device's next chance is the current iteration when it still takes participants, not
             // the end of it (in a short job the device would otherwise never take part again).
             string late = $"Client '{id}' sent an update for iteration {request.Iteration}, which has ended; the current iteration is {iteration}";
-            return (state, state.Clients.ContainsKey(id)
+            return (state, step.Registration is not null
                 ? RoundReply.OutOfTime($"{late}, which it has already joined; go on with it.", iteration, NextIterationEstimate(state, now))
                 : NextChance(state, late, now));
         }
 
-        if (!state.Clients.TryGetValue(id, out ClientRegistration? registration))
+        if (step.Registration is not { } registration)
         {
             return (state, NotAParticipant(state, $"Client '{id}' sent an update for iteration {iteration} without a successful startFLJob in it", now));
         }
@@ -102,7 +102,7 @@ public sealed partial class RoundStateMachine
             return (state, RoundReply.OutOfTime($"Client '{id}' sent an update for iteration {iteration} without a successful startFLJob in it; start over with the next iteration.", iteration, NextIterationEstimate(state, now)));
         }
 
-        if (registration.Status is ParticipationStatus.Updating or ParticipationStatus.Contributed)
+        if (registration.Status is ParticipationStatus.Uploaded)
         {
             return (state, RoundReply.RequestError($"Client '{id}' already sent its update for iteration {iteration}; a client contributes once per iteration.", iteration));
         }
@@ -117,59 +117,38 @@ public sealed partial class RoundStateMachine
             return (state, RoundReply.RequestError($"Client '{id}' declared data size {registration.DataSize} at startFLJob but {request.DataSize} in its update for iteration {iteration}; the weight is fixed when the client joins.", iteration));
         }
 
-        effects.Add(new AccumulateUpdate(id, iteration, registration.DataSize, registration.RegisteredAt));
-        RoundState next = state with
+        step.Effects.Add(new AccumulateUpdate(id, iteration, registration.DataSize, registration.RegisteredAt));
+        step.Write(registration with { Status = ParticipationStatus.Uploaded });
+        RoundState next = state with { UpdatesAccepted = state.UpdatesAccepted + 1 };
+        if (next.UpdatesAccepted == _updateThreshold)
         {
-            Clients = state.Clients.SetItem(id, registration with { Status = ParticipationStatus.Updating }),
-            UpdatesAccepted = state.UpdatesAccepted + 1,
-        };
-        return (next, RoundReply.Succeed($"Update of client '{id}' for iteration {iteration} accepted ({next.UpdatesAccepted} of {_updateThreshold}).", iteration));
-    }
-
-    private RoundState OnUpdateAccumulated(RoundState state, UpdateAccumulated accumulated, List<RoundEffect> effects)
-    {
-        // A stale acknowledgement (the iteration ended while the update was being added) changes nothing: the sum of
-        // an ended iteration is discarded with it.
-        if (state.Status != InstanceStatus.Running
-            || accumulated.Iteration != state.Iteration
-            || !state.Clients.TryGetValue(accumulated.ClientId, out ClientRegistration? registration)
-            || registration.Status != ParticipationStatus.Updating)
-        {
-            return state;
-        }
-
-        RoundState next = state with
-        {
-            Clients = state.Clients.SetItem(accumulated.ClientId, registration with { Status = ParticipationStatus.Contributed }),
-            UpdatesAccumulated = state.UpdatesAccumulated + 1,
-        };
-        if (next.UpdatesAccumulated == _updateThreshold)
-        {
-            effects.Add(new AggregateAndPublish(state.Iteration));
+            // Every slot is taken: no further update is accepted, and the iteration is aggregated as soon as the
+            // update store holds all of them (the coordinator watches its count, so no second write is needed).
             next = next with { Phase = RoundPhase.Aggregating };
         }
 
-        return next;
+        return (next, RoundReply.Succeed($"Update of client '{id}' for iteration {iteration} accepted ({next.UpdatesAccepted} of {_updateThreshold}).", iteration));
     }
 
-    private static RoundState OnUpdateAbandoned(RoundState state, UpdateAbandoned abandoned)
+    private static RoundState OnUpdateAbandoned(RoundState state, UpdateAbandoned abandoned, Step step)
     {
         if (state.Status != InstanceStatus.Running
             || abandoned.Iteration != state.Iteration
-            || !state.Clients.TryGetValue(abandoned.ClientId, out ClientRegistration? registration)
-            || registration.Status != ParticipationStatus.Updating)
+            || step.Registration is not { Status: ParticipationStatus.Uploaded } registration)
         {
             return state;
         }
 
+        // The slot is free again; an iteration that had all its updates takes them again until the window closes.
+        step.Write(registration with { Status = ParticipationStatus.Joined });
         return state with
         {
-            Clients = state.Clients.SetItem(abandoned.ClientId, registration with { Status = ParticipationStatus.Joined }),
             UpdatesAccepted = state.UpdatesAccepted - 1,
+            Phase = state.Phase == RoundPhase.Aggregating ? RoundPhase.Training : state.Phase,
         };
     }
 
-    private RoundState OnAggregationCompleted(RoundState state, AggregationCompleted completed, DateTimeOffset now, List<RoundEffect> effects)
+    private RoundState OnAggregationCompleted(RoundState state, AggregationCompleted completed, DateTimeOffset now, Step step)
     {
         if (state.Status != InstanceStatus.Running || state.Phase != RoundPhase.Aggregating || completed.Iteration != state.Iteration)
         {
@@ -179,25 +158,25 @@ public sealed partial class RoundStateMachine
         var outcome = new IterationOutcome(
             state.Iteration,
             true,
-            $"Iteration {state.Iteration} aggregated {state.UpdatesAccumulated} updates into a new global model.",
+            $"Iteration {state.Iteration} aggregated {state.UpdatesAccepted} updates into a new global model.",
             state.OpenedAt,
             now,
-            state.UpdatesAccumulated);
-        effects.Add(new CompleteIteration(outcome));
-        return CloseIteration(state with { ModelIteration = state.Iteration, ConsecutiveFailures = 0 }, outcome, now, effects);
+            state.UpdatesAccepted);
+        step.Effects.Add(new CompleteIteration(outcome));
+        return CloseIteration(state with { ModelIteration = state.Iteration, ConsecutiveFailures = 0 }, outcome, now, step);
     }
 
-    private RoundState OnAggregationFailed(RoundState state, AggregationFailed failed, DateTimeOffset now, List<RoundEffect> effects)
+    private RoundState OnAggregationFailed(RoundState state, AggregationFailed failed, DateTimeOffset now, Step step)
     {
         if (state.Status != InstanceStatus.Running || state.Phase != RoundPhase.Aggregating || failed.Iteration != state.Iteration)
         {
             return state;
         }
 
-        return Fail(state, $"Aggregation of iteration {state.Iteration} failed: {failed.Reason}", now, effects);
+        return Fail(state, $"Aggregation of iteration {state.Iteration} failed: {failed.Reason}", now, step);
     }
 
-    private RoundReply OnGetResult(RoundState state, GetResultRequested request, DateTimeOffset now)
+    private RoundReply OnGetResult(RoundState state, GetResultRequested request, DateTimeOffset now, Step step)
     {
         int iteration = state.Iteration;
         string who = string.IsNullOrEmpty(request.ClientId) ? "A client" : $"Client '{request.ClientId}'";
@@ -210,7 +189,7 @@ public sealed partial class RoundStateMachine
         {
             // A device that names itself but is not in the iteration joined it on a server that has since restarted
             // from a checkpoint: this iteration will never count its update, so it must join again, not wait.
-            if (!string.IsNullOrEmpty(request.ClientId) && !state.Clients.ContainsKey(request.ClientId))
+            if (!string.IsNullOrEmpty(request.ClientId) && step.Registration is null)
             {
                 return NotAParticipant(state, $"{who} asked for the result of iteration {iteration} but is not one of its participants", now);
             }

@@ -3,8 +3,9 @@ using System.Collections.Immutable;
 namespace FedSharp.Server.Rounds;
 
 /// <summary>
-/// The rules of a federated learning instance as a pure function: <see cref="Apply"/> takes a state, an event and
-/// the time, and returns the next state, the effects to run and the reply. No I/O, no clock, no shared randomness,
+/// The rules of a federated learning instance as a pure function: <see cref="Apply(RoundSnapshot, RoundEvent, DateTimeOffset, IReadOnlyList{ClientRegistration}?)"/>
+/// takes a state with the asking client's registration, an event and the time, and returns the next state, the
+/// registrations to write, the effects to run and the reply. No I/O, no clock, no shared randomness,
 /// so every rule is tested on plain values and every server reaches the same decision from the same inputs.
 /// </summary>
 /// <remarks>
@@ -12,7 +13,8 @@ namespace FedSharp.Server.Rounds;
 /// window, a failed iteration keeps the previous model, <c>fl_iteration_num</c> attempts then finished) with these
 /// deliberate differences: windows open when their phase opens, so an iteration nobody joins still fails on time;
 /// deadlines have millisecond resolution; an ended iteration's validity and reason are kept for getResult; an
-/// update counts toward the threshold only once it is in the running sum; random sampling is available.
+/// accepted update holds one of the threshold's slots, and the iteration is aggregated only once every accepted
+/// update is in the running sum; random sampling is available.
 /// Every event first closes whatever windows the given time has passed, so a late timer or a server without
 /// timers still enforces them.
 /// </remarks>
@@ -79,7 +81,7 @@ public sealed partial class RoundStateMachine
             throw new ArgumentException($"The restored outcome is of iteration {restored.Iteration}; opening iteration {iteration} keeps only the outcome of iteration {iteration - 1}.", nameof(restored));
         }
 
-        var effects = new List<RoundEffect>();
+        var step = new Step(null, null);
         var empty = new RoundState
         {
             Version = 0,
@@ -89,41 +91,90 @@ public sealed partial class RoundStateMachine
             OpenedAt = now,
             StartFlJobDeadline = now,
             GlobalDeadline = now,
-            Clients = ImmutableDictionary.Create<string, ClientRegistration>(StringComparer.Ordinal),
             ModelIteration = modelIteration,
             Outcomes = restored is null ? [] : [restored],
         };
         if (iteration > _iterationCount)
         {
-            effects.Add(new InstanceFinished(iteration - 1));
-            return new RoundTransition(empty with { Iteration = iteration - 1, Status = InstanceStatus.Finished, Phase = RoundPhase.Closed }, effects, null);
+            step.Effects.Add(new InstanceFinished(iteration - 1));
+            return step.Finish(empty with { Iteration = iteration - 1, Status = InstanceStatus.Finished, Phase = RoundPhase.Closed }, empty, null);
         }
 
-        return new RoundTransition(OpenIteration(empty, iteration, now, effects), effects, null);
+        return step.Finish(OpenIteration(empty, iteration, now, step), empty, null);
     }
 
-    /// <summary>Applies <paramref name="event"/> at <paramref name="now"/> to <paramref name="state"/>.</summary>
+    /// <summary>Applies <paramref name="event"/> at <paramref name="now"/> to <paramref name="state"/>, for an event that concerns no client's registration.</summary>
     public RoundTransition Apply(RoundState state, RoundEvent @event, DateTimeOffset now)
+        => Apply(new RoundSnapshot(state, null), @event, now);
+
+    /// <summary>
+    /// Applies <paramref name="event"/> at <paramref name="now"/> to the state of <paramref name="snapshot"/>, whose
+    /// registration must be that of the event's client (read with the state).
+    /// </summary>
+    /// <param name="snapshot">The state and the asking client's registration in its iteration.</param>
+    /// <param name="event">What happened.</param>
+    /// <param name="now">The clock's time.</param>
+    /// <param name="registrations">
+    /// Every registration of the state's iteration; needed only when <see cref="DrawIsDue"/> says a random draw is due,
+    /// because the draw chooses among all candidates.
+    /// </param>
+    /// <exception cref="ArgumentException">A draw is due and <paramref name="registrations"/> is null, or the registration is another client's.</exception>
+    public RoundTransition Apply(RoundSnapshot snapshot, RoundEvent @event, DateTimeOffset now, IReadOnlyList<ClientRegistration>? registrations = null)
     {
-        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(@event);
-        var effects = new List<RoundEffect>();
-        RoundState current = CloseExpiredWindows(state, now, effects);
+        RoundState state = snapshot.State;
+        if (DrawIsDue(state, now) && registrations is null)
+        {
+            throw new ArgumentException($"The random draw of iteration {state.Iteration} is due at {now:O}; pass every registration of the iteration (IRoundStore.GetRegistrationsAsync).", nameof(registrations));
+        }
+
+        ClientRegistration? registration = snapshot.Registration;
+        if (registration is not null && (registration.ClientId != ClientOf(@event) || registration.Iteration != state.Iteration))
+        {
+            throw new ArgumentException($"The snapshot carries the registration of client '{registration.ClientId}' in iteration {registration.Iteration}, not that of the event's client in iteration {state.Iteration}.", nameof(snapshot));
+        }
+
+        var step = new Step(registration, registrations);
+        RoundState current = CloseExpiredWindows(state, now, step);
         (RoundState next, RoundReply? reply) = @event switch
         {
-            StartFlJobRequested e => OnStartFlJob(current, e, now, effects),
-            UpdateModelRequested e => OnUpdateModel(current, e, now, effects),
-            UpdateAccumulated e => (OnUpdateAccumulated(current, e, effects), null),
-            UpdateAbandoned e => (OnUpdateAbandoned(current, e), null),
-            AggregationCompleted e => (OnAggregationCompleted(current, e, now, effects), null),
-            AggregationFailed e => (OnAggregationFailed(current, e, now, effects), null),
-            GetResultRequested e => (current, OnGetResult(current, e, now)),
+            StartFlJobRequested e => OnStartFlJob(current, e, now, step),
+            UpdateModelRequested e => OnUpdateModel(current, e, now, step),
+            UpdateAbandoned e => (OnUpdateAbandoned(current, e, step), null),
+            AggregationCompleted e => (OnAggregationCompleted(current, e, now, step), null),
+            AggregationFailed e => (OnAggregationFailed(current, e, now, step), null),
+            GetResultRequested e => (current, OnGetResult(current, e, now, step)),
             GetModelRequested e => (current, OnGetModel(current, e, now)),
             DeadlineCheck => (current, null),
             _ => throw new ArgumentException($"Event {@event.GetType().Name} is not a round event this machine knows; add a case to {nameof(Apply)}.", nameof(@event)),
         };
-        return new RoundTransition(next, effects, reply);
+        return step.Finish(next, state, reply);
     }
+
+    /// <summary>
+    /// True when applying an event to <paramref name="state"/> at <paramref name="now"/> makes the random draw, which
+    /// chooses among every candidate: the caller must then read all registrations of the iteration.
+    /// </summary>
+    public bool DrawIsDue(RoundState state, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return _sampling == ClientSampling.Random
+            && state.Status == InstanceStatus.Running
+            && state.Phase == RoundPhase.Selecting
+            && state.StartFlJobDeadline <= now
+            && state.StartFlJobDeadline < state.GlobalDeadline;
+    }
+
+    /// <summary>The client whose registration <paramref name="event"/> reads, or null when it reads none.</summary>
+    public static string? ClientOf(RoundEvent @event) => @event switch
+    {
+        StartFlJobRequested e => e.ClientId,
+        UpdateModelRequested e => e.ClientId,
+        UpdateAbandoned e => e.ClientId,
+        GetResultRequested e when !string.IsNullOrEmpty(e.ClientId) => e.ClientId,
+        _ => null,
+    };
 
     /// <summary>The earliest open deadline of <paramref name="state"/>, or null when the instance is finished.</summary>
     public static DateTimeOffset? NextDeadline(RoundState state)
@@ -143,7 +194,7 @@ public sealed partial class RoundStateMachine
         return phase is { } p && p < state.GlobalDeadline ? p : state.GlobalDeadline;
     }
 
-    private RoundState CloseExpiredWindows(RoundState state, DateTimeOffset now, List<RoundEffect> effects)
+    private RoundState CloseExpiredWindows(RoundState state, DateTimeOffset now, Step step)
     {
         // Each pass closes at most one window, the earliest passed; a random draw can open the updateModel window,
         // and a failure opens the next iteration at `now`, whose windows are all in the future.
@@ -158,12 +209,12 @@ public sealed partial class RoundStateMachine
             if (phaseDeadline is { } deadline && deadline <= now && deadline < state.GlobalDeadline)
             {
                 state = state.Phase == RoundPhase.Selecting
-                    ? CloseStartFlJobRound(state, deadline, now, effects)
+                    ? CloseStartFlJobRound(state, deadline, now, step)
                     : Fail(
                         state,
-                        $"updateModel window of {_updateWindow.TotalMilliseconds} ms closed at {deadline:O} with {state.UpdatesAccumulated} of {_updateThreshold} updates in iteration {state.Iteration}.",
+                        $"updateModel window of {_updateWindow.TotalMilliseconds} ms closed at {deadline:O} with {state.UpdatesAccepted} of {_updateThreshold} updates in iteration {state.Iteration}.",
                         now,
-                        effects);
+                        step);
                 continue;
             }
 
@@ -171,9 +222,9 @@ public sealed partial class RoundStateMachine
             {
                 state = Fail(
                     state,
-                    $"Global iteration window of {_globalWindow.TotalMilliseconds} ms closed at {state.GlobalDeadline:O} in phase {state.Phase} of iteration {state.Iteration} ({state.AcceptedCount} of {_startThreshold} participants, {state.UpdatesAccumulated} of {_updateThreshold} updates).",
+                    $"Global iteration window of {_globalWindow.TotalMilliseconds} ms closed at {state.GlobalDeadline:O} in phase {state.Phase} of iteration {state.Iteration} ({state.AcceptedCount} of {_startThreshold} participants, {state.UpdatesAccepted} of {_updateThreshold} updates).",
                     now,
-                    effects);
+                    step);
                 continue;
             }
 
@@ -183,7 +234,7 @@ public sealed partial class RoundStateMachine
         return state;
     }
 
-    private RoundState CloseStartFlJobRound(RoundState state, DateTimeOffset deadline, DateTimeOffset now, List<RoundEffect> effects)
+    private RoundState CloseStartFlJobRound(RoundState state, DateTimeOffset deadline, DateTimeOffset now, Step step)
     {
         if (_sampling == ClientSampling.FirstCome)
         {
@@ -191,33 +242,36 @@ public sealed partial class RoundStateMachine
                 state,
                 $"startFLJob window of {_startWindow.TotalMilliseconds} ms closed at {deadline:O} with {state.AcceptedCount} of {_startThreshold} clients in iteration {state.Iteration}.",
                 now,
-                effects);
+                step);
         }
 
-        string[] candidates = [.. state.Clients.Values.Where(c => c.Status == ParticipationStatus.Candidate).Select(c => c.ClientId).Order(StringComparer.Ordinal)];
+        // Registrations written earlier in this transition are newer than the ones read; none can be a candidate's,
+        // since a candidate registers only while no draw is due.
+        string[] candidates = [.. step.Registrations!.Where(c => c.Iteration == state.Iteration && c.Status == ParticipationStatus.Candidate).Select(c => c.ClientId).Order(StringComparer.Ordinal)];
         if (candidates.Length < _startThreshold)
         {
             return Fail(
                 state,
                 $"startFLJob window of {_startWindow.TotalMilliseconds} ms closed at {deadline:O} with {candidates.Length} candidates for a random draw of {_startThreshold} in iteration {state.Iteration}.",
                 now,
-                effects);
+                step);
         }
 
         HashSet<string> selected = DrawParticipants(candidates, state.Iteration);
-        ImmutableDictionary<string, ClientRegistration>.Builder clients = state.Clients.ToBuilder();
-        foreach (string id in candidates)
+        foreach (ClientRegistration candidate in step.Registrations!)
         {
-            clients[id] = clients[id] with { Status = selected.Contains(id) ? ParticipationStatus.Selected : ParticipationStatus.NotSelected };
+            if (candidate.Iteration == state.Iteration && candidate.Status == ParticipationStatus.Candidate)
+            {
+                step.Write(candidate with { Status = selected.Contains(candidate.ClientId) ? ParticipationStatus.Selected : ParticipationStatus.NotSelected });
+            }
         }
 
         // The draw happens at the deadline, not when it is noticed, so every server computes the same update deadline.
         DateTimeOffset updateDeadline = deadline + _updateWindow;
-        effects.Add(new ScheduleTimer(updateDeadline));
+        step.Effects.Add(new ScheduleTimer(updateDeadline));
         return state with
         {
             Phase = RoundPhase.Training,
-            Clients = clients.ToImmutable(),
             AcceptedCount = selected.Count,
             UpdateModelDeadline = updateDeadline,
         };
@@ -241,15 +295,15 @@ public sealed partial class RoundStateMachine
         return new HashSet<string>(pool.Take(_startThreshold), StringComparer.Ordinal);
     }
 
-    private RoundState Fail(RoundState state, string reason, DateTimeOffset now, List<RoundEffect> effects)
+    private RoundState Fail(RoundState state, string reason, DateTimeOffset now, Step step)
     {
-        var outcome = new IterationOutcome(state.Iteration, false, reason, state.OpenedAt, now, state.UpdatesAccumulated);
+        var outcome = new IterationOutcome(state.Iteration, false, reason, state.OpenedAt, now, state.UpdatesAccepted);
         int failures = state.ConsecutiveFailures + 1;
-        effects.Add(new FailIteration(outcome, failures));
-        return CloseIteration(state with { ConsecutiveFailures = failures }, outcome, now, effects);
+        step.Effects.Add(new FailIteration(outcome, failures));
+        return CloseIteration(state with { ConsecutiveFailures = failures }, outcome, now, step);
     }
 
-    private RoundState CloseIteration(RoundState state, IterationOutcome outcome, DateTimeOffset now, List<RoundEffect> effects)
+    private RoundState CloseIteration(RoundState state, IterationOutcome outcome, DateTimeOffset now, Step step)
     {
         ImmutableList<IterationOutcome> outcomes = state.Outcomes.Add(outcome);
         if (outcomes.Count > OutcomeHistory)
@@ -260,27 +314,29 @@ public sealed partial class RoundStateMachine
         }
 
         RoundState closed = state with { Outcomes = outcomes };
+        // The ended iteration's registrations stay behind in the store, which drops them: nobody asks about them.
+        step.LeaveIteration();
         if (state.Iteration >= _iterationCount)
         {
-            effects.Add(new InstanceFinished(state.Iteration));
+            step.Effects.Add(new InstanceFinished(state.Iteration));
             return closed with
             {
                 Status = InstanceStatus.Finished,
                 Phase = RoundPhase.Closed,
-                Clients = closed.Clients.Clear(),
+                RegisteredCount = 0,
                 UpdateModelDeadline = null,
             };
         }
 
-        return OpenIteration(closed, state.Iteration + 1, now, effects);
+        return OpenIteration(closed, state.Iteration + 1, now, step);
     }
 
-    private RoundState OpenIteration(RoundState state, int iteration, DateTimeOffset now, List<RoundEffect> effects)
+    private RoundState OpenIteration(RoundState state, int iteration, DateTimeOffset now, Step step)
     {
         DateTimeOffset startDeadline = now + _startWindow;
         DateTimeOffset globalDeadline = now + _globalWindow;
-        effects.Add(new ScheduleTimer(startDeadline));
-        effects.Add(new ScheduleTimer(globalDeadline));
+        step.Effects.Add(new ScheduleTimer(startDeadline));
+        step.Effects.Add(new ScheduleTimer(globalDeadline));
         return state with
         {
             Iteration = iteration,
@@ -290,10 +346,9 @@ public sealed partial class RoundStateMachine
             StartFlJobDeadline = startDeadline,
             UpdateModelDeadline = null,
             GlobalDeadline = globalDeadline,
-            Clients = state.Clients.Clear(),
+            RegisteredCount = 0,
             AcceptedCount = 0,
             UpdatesAccepted = 0,
-            UpdatesAccumulated = 0,
         };
     }
 
@@ -312,5 +367,45 @@ public sealed partial class RoundStateMachine
             _ => now + _retryInterval,
         };
         return phaseEnd < state.GlobalDeadline ? phaseEnd : state.GlobalDeadline;
+    }
+
+    /// <summary>What one application of an event builds up besides the state: effects, registration writes, and the asking client's registration as it now stands.</summary>
+    private sealed class Step(ClientRegistration? registration, IReadOnlyList<ClientRegistration>? registrations)
+    {
+        private readonly List<ClientRegistration> _writes = [];
+
+        public List<RoundEffect> Effects { get; } = [];
+
+        /// <summary>The asking client's registration in the current iteration, with this step's writes applied; null when it has none.</summary>
+        public ClientRegistration? Registration { get; private set; } = registration;
+
+        /// <summary>Every registration of the snapshot's iteration, when the caller read them for a draw.</summary>
+        public IReadOnlyList<ClientRegistration>? Registrations { get; } = registrations;
+
+        public void Write(ClientRegistration written)
+        {
+            _writes.Add(written);
+            if (Registration is null ? false : Registration.ClientId == written.ClientId)
+            {
+                Registration = written;
+            }
+        }
+
+        /// <summary>Writes the asking client's first registration in the current iteration.</summary>
+        public void Register(ClientRegistration written)
+        {
+            _writes.Add(written);
+            Registration = written;
+        }
+
+        /// <summary>The iteration ended: the asking client has no registration in the next one.</summary>
+        public void LeaveIteration() => Registration = null;
+
+        public RoundTransition Finish(RoundState next, RoundState input, RoundReply? reply)
+        {
+            // A write must reach the store even when the scalars are unchanged, and it bumps the version like any other.
+            RoundState state = _writes.Count > 0 && ReferenceEquals(next, input) ? next with { } : next;
+            return new RoundTransition(state, [.. _writes.Where(w => w.Iteration == state.Iteration)], Effects, reply);
+        }
     }
 }

@@ -17,15 +17,19 @@ public interface IUpdateStore
 
     /// <summary>
     /// Adds every update to the sum of its own iteration, in one batch (an implementation on a remote store sends it
-    /// in one round trip). A client already in an iteration's sum is skipped, which makes retries safe.
+    /// in one round trip). A client already in an iteration's sum is skipped, which makes retries safe; an update for
+    /// an iteration at or below the newest one discarded is dropped, so a late add cannot bring an ended sum back.
     /// </summary>
-    /// <returns>How many updates were added.</returns>
+    /// <returns>One receipt per update, in order: what happened to it and how many updates its iteration now holds.</returns>
     /// <exception cref="ArgumentException">An update's names or shapes differ from the earlier updates of its iteration.</exception>
-    Task<int> AddAsync(IReadOnlyList<ClientUpdate> updates, CancellationToken cancellationToken);
+    Task<IReadOnlyList<UpdateReceipt>> AddAsync(IReadOnlyList<ClientUpdate> updates, CancellationToken cancellationToken);
 
     /// <summary>A snapshot of the sum of <paramref name="iteration"/>, or null when nothing was added to it.</summary>
     Task<IterationAggregate?> ReadAsync(int iteration, CancellationToken cancellationToken);
 
-    /// <summary>Drops the sum of <paramref name="iteration"/>; doing so twice is harmless.</summary>
+    /// <summary>
+    /// Drops the sum of <paramref name="iteration"/> and closes it and every earlier iteration to later adds; doing so
+    /// twice is harmless.
+    /// </summary>
     Task DiscardAsync(int iteration, CancellationToken cancellationToken);
 }

@@ -28,8 +28,8 @@ internal sealed class IterationAccumulator
         _sum = kind == AccumulatorKind.IndividualUpdates ? null : layout.ZerosLike();
     }
 
-    /// <summary>Folds <paramref name="update"/> in; false when its client is already in the sum.</summary>
-    public bool Add(ClientUpdate update)
+    /// <summary>Folds <paramref name="update"/> in, unless its client is already in the sum; either way says how many updates it holds.</summary>
+    public UpdateReceipt Add(ClientUpdate update)
     {
         lock (_gate)
         {
@@ -43,7 +43,7 @@ internal sealed class IterationAccumulator
 
             if (!_contributorSet.Add(update.ClientId))
             {
-                return false;
+                return new UpdateReceipt(UpdateAdmission.AlreadyHeld, _contributors.Count);
             }
 
             _contributors.Add(update.ClientId);
@@ -83,7 +83,7 @@ internal sealed class IterationAccumulator
                 _accuracyWeight += update.DataSize;
             }
 
-            return true;
+            return new UpdateReceipt(UpdateAdmission.Added, _contributors.Count);
         }
     }
 

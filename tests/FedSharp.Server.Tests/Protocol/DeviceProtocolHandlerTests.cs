@@ -157,6 +157,9 @@ public sealed class DeviceProtocolHandlerTests : IAsyncLifetime
         {
             Assert.Equal(Retcode.Succeed, (await UpdateAsync(UpdateRequest($"{id}{iteration}", iteration, Models.Filled(value)))).Retcode);
         }
+
+        // The last update is acknowledged before the iteration is aggregated in the background.
+        await _server.Coordinator.WhenIdleAsync();
     }
 
     [Fact]
@@ -365,6 +368,7 @@ public sealed class DeviceProtocolHandlerTests : IAsyncLifetime
             Assert.Equal(Retcode.Succeed, (await UpdateAsync(UpdateRequest(id, 1, Models.Filled(value)))).Retcode);
         }
 
+        await _server.Coordinator.WhenIdleAsync();
         GetResultResponse result = await SendAsync(
             RoundPaths.GetResult,
             new GetResultRequest { ProtocolVersion = ProtocolVersion.Current, FlName = FlName, Iteration = 1 },
@@ -389,6 +393,7 @@ public sealed class DeviceProtocolHandlerTests : IAsyncLifetime
             await UpdateAsync(UpdateRequest(id, 1, Models.Filled(3f)));
         }
 
+        await _server.Coordinator.WhenIdleAsync();
         string line = Assert.Single(File.ReadAllLines(Path.Combine(_root.Path, "metrics.json")));
         using var metrics = System.Text.Json.JsonDocument.Parse(line);
         // Six float32 values per model: three models handed out by startFLJob, three updates received.
@@ -415,7 +420,7 @@ public sealed class DeviceProtocolHandlerTests : IAsyncLifetime
     {
         await StartAsync(StartRequest("c1", 10));
         _time.Advance(TimeSpan.FromSeconds(11));
-        await _server.Coordinator.WhenTimersIdleAsync();
+        await _server.Coordinator.WhenIdleAsync();
 
         GetResultResponse response = await SendAsync(
             RoundPaths.GetResult,

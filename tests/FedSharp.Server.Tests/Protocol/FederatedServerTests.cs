@@ -86,7 +86,7 @@ public sealed class FederatedServerTests : IDisposable
         }
 
         _time.Advance(TimeSpan.FromMilliseconds(1_500));
-        await server.Coordinator.WhenTimersIdleAsync();
+        await server.Coordinator.WhenIdleAsync();
         var second = new List<StartFLJobResponse>();
         foreach (string id in ids)
         {

@@ -9,7 +9,7 @@ internal sealed class FlakyUpdateStore(int failingAdds) : IUpdateStore
     private readonly InMemoryUpdateStore _inner = new();
     private int _failuresLeft = failingAdds;
 
-    public Task<int> AddAsync(IReadOnlyList<ClientUpdate> updates, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<UpdateReceipt>> AddAsync(IReadOnlyList<ClientUpdate> updates, CancellationToken cancellationToken)
         => Interlocked.Decrement(ref _failuresLeft) >= 0
             ? throw new IOException("The update store connection dropped.")
             : _inner.AddAsync(updates, cancellationToken);

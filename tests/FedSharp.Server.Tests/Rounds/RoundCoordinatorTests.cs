@@ -89,6 +89,9 @@ public sealed class RoundCoordinatorTests : IDisposable
             RoundReply reply = await coordinator.UpdateModelAsync(new ClientUpdate(id, iteration, Trained(global[id], i, iteration), dataSize, loss: i + 1), CancellationToken.None);
             Assert.Equal(RoundRetcode.Succeed, reply.Code);
         }
+
+        // The update that completes the iteration is acknowledged before aggregation, which runs in the background.
+        await coordinator.WhenIdleAsync();
     }
 
     [Fact]
@@ -197,7 +200,7 @@ public sealed class RoundCoordinatorTests : IDisposable
         await coordinator.UpdateModelAsync(new ClientUpdate("a", 1, Models.Filled(9), 5, loss: 0.5f), CancellationToken.None);
 
         _time.Advance(s_updateWindow);
-        await coordinator.WhenTimersIdleAsync();
+        await coordinator.WhenIdleAsync();
 
         RoundState state = await coordinator.GetStateAsync(CancellationToken.None);
         PublishedModel model = (await _models.GetCurrentAsync(CancellationToken.None))!;
@@ -225,10 +228,10 @@ public sealed class RoundCoordinatorTests : IDisposable
         await coordinator.InitializeAsync(Models.Filled(0), CancellationToken.None);
 
         _time.Advance(s_startWindow);
-        await coordinator.WhenTimersIdleAsync();
+        await coordinator.WhenIdleAsync();
         RoundState afterFirst = await coordinator.GetStateAsync(CancellationToken.None);
         _time.Advance(s_startWindow);
-        await coordinator.WhenTimersIdleAsync();
+        await coordinator.WhenIdleAsync();
         RoundState afterSecond = await coordinator.GetStateAsync(CancellationToken.None);
 
         Assert.Equal(2, afterFirst.Iteration);
@@ -308,6 +311,7 @@ public sealed class RoundCoordinatorTests : IDisposable
             Assert.Equal(RoundRetcode.Succeed, reply.Code);
         }
 
+        await coordinator.WhenIdleAsync();
         using JsonDocument line = JsonDocument.Parse(Assert.Single(File.ReadAllLines(MetricsPath)));
         Assert.Equal(1, line.RootElement.GetProperty("participation_time_level1").GetInt32());
         Assert.Equal(2, line.RootElement.GetProperty("participation_time_level2").GetInt32());
@@ -406,6 +410,8 @@ public sealed class RoundCoordinatorTests : IDisposable
         StartFlJobResult b = await second.StartFlJobAsync("b", 1, CancellationToken.None);
         RoundReply updateA = await second.UpdateModelAsync(new ClientUpdate("a", 1, Models.Filled(2), 1), CancellationToken.None);
         RoundReply updateB = await first.UpdateModelAsync(new ClientUpdate("b", 1, Models.Filled(4), 1), CancellationToken.None);
+        await first.WhenIdleAsync();
+        await second.WhenIdleAsync();
 
         Assert.True(startup.JoinedExisting);
         Assert.Equal(RoundRetcode.Succeed, a.Reply.Code);
@@ -425,6 +431,7 @@ public sealed class RoundCoordinatorTests : IDisposable
         RoundReply failed = await coordinator.UpdateModelAsync(new ClientUpdate("a", 1, Models.Filled(5), 2), CancellationToken.None);
         RoundState afterFailure = await coordinator.GetStateAsync(CancellationToken.None);
         RoundReply resent = await coordinator.UpdateModelAsync(new ClientUpdate("a", 1, Models.Filled(5), 2), CancellationToken.None);
+        await coordinator.WhenIdleAsync();
 
         Assert.Equal(RoundRetcode.SystemError, failed.Code);
         Assert.Contains("connection dropped", failed.Reason, StringComparison.Ordinal);
@@ -443,6 +450,7 @@ public sealed class RoundCoordinatorTests : IDisposable
         await coordinator.StartFlJobAsync("a", 1, CancellationToken.None);
 
         RoundReply update = await coordinator.UpdateModelAsync(new ClientUpdate("a", 1, Models.Filled(7), 1), CancellationToken.None);
+        await coordinator.WhenIdleAsync();
         RoundReply result = await coordinator.GetResultAsync("a", 1, CancellationToken.None);
 
         Assert.Equal(RoundRetcode.Succeed, update.Code);
@@ -477,7 +485,7 @@ public sealed class RoundCoordinatorTests : IDisposable
         }
 
         _time.Advance(s_startWindow);
-        await coordinator.WhenTimersIdleAsync();
+        await coordinator.WhenIdleAsync();
         var answers = new Dictionary<string, RoundRetcode>();
         foreach (string device in devices)
         {
@@ -492,6 +500,7 @@ public sealed class RoundCoordinatorTests : IDisposable
             Assert.Equal(RoundRetcode.Succeed, (await coordinator.UpdateModelAsync(new ClientUpdate(device, 1, Models.Filled(1), 1), CancellationToken.None)).Code);
         }
 
+        await coordinator.WhenIdleAsync();
         Assert.Equal(1, (await _models.GetCurrentAsync(CancellationToken.None))!.Iteration);
     }
 }

@@ -22,16 +22,16 @@ public sealed class RoundStateMachineTests
         RetryInterval = TimeSpan.FromMilliseconds(500),
     };
 
-    private static (RoundStateMachine Machine, RoundState State) Start(RoundOptions options)
+    private static (StoredMachine Machine, StoredRound State) Start(RoundOptions options)
     {
-        var machine = new RoundStateMachine(options);
+        var machine = new StoredMachine(options);
         return (machine, machine.Open(1, 0, s_t0).State);
     }
 
-    private static RoundState Step(RoundStateMachine machine, RoundState state, RoundEvent @event, TimeSpan at)
+    private static StoredRound Step(StoredMachine machine, StoredRound state, RoundEvent @event, TimeSpan at)
         => machine.Apply(state, @event, s_t0 + at).State;
 
-    private static RoundState JoinAll(RoundStateMachine machine, RoundState state, params string[] clients)
+    private static StoredRound JoinAll(StoredMachine machine, StoredRound state, params string[] clients)
     {
         foreach (string client in clients)
         {
@@ -41,18 +41,15 @@ public sealed class RoundStateMachineTests
         return state;
     }
 
-    private static RoundState Contribute(RoundStateMachine machine, RoundState state, string client, TimeSpan at)
-    {
-        state = Step(machine, state, new UpdateModelRequested(client, state.Iteration, 10), at);
-        return Step(machine, state, new UpdateAccumulated(client, state.Iteration), at);
-    }
+    private static StoredRound Contribute(StoredMachine machine, StoredRound state, string client, TimeSpan at)
+        => Step(machine, state, new UpdateModelRequested(client, state.Iteration, 10), at);
 
     [Fact]
     public void Open_FirstIteration_SchedulesStartFlJobAndGlobalDeadlines()
     {
-        var machine = new RoundStateMachine(Options());
+        var machine = new StoredMachine(Options());
 
-        RoundTransition opened = machine.Open(1, 0, s_t0);
+        StoredTransition opened = machine.Open(1, 0, s_t0);
 
         Assert.Equal(1, opened.State.Iteration);
         Assert.Equal(RoundPhase.Selecting, opened.State.Phase);
@@ -64,9 +61,9 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Open_IterationPastLast_InstanceFinished()
     {
-        var machine = new RoundStateMachine(Options(iterations: 3));
+        var machine = new StoredMachine(Options(iterations: 3));
 
-        RoundTransition opened = machine.Open(4, 3, s_t0);
+        StoredTransition opened = machine.Open(4, 3, s_t0);
 
         Assert.Equal(InstanceStatus.Finished, opened.State.Status);
         Assert.Equal(3, opened.State.Iteration);
@@ -76,7 +73,7 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void CloseIteration_ManyIterations_StateKeepsOnlyTheNewestOutcomes_AndOlderResultsAreRefusedByName()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(iterations: 1000));
+        (StoredMachine machine, StoredRound state) = Start(Options(iterations: 1000));
         TimeSpan at = TimeSpan.Zero;
         int closed = RoundStateMachine.OutcomeHistory + 5;
         for (int i = 0; i < closed; i++)
@@ -101,11 +98,11 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Open_WithRestoredOutcome_GetResultOfThatIterationSucceeds()
     {
-        var machine = new RoundStateMachine(Options(iterations: 5));
+        var machine = new StoredMachine(Options(iterations: 5));
         var restored = new IterationOutcome(3, true, "restored from checkpoint", s_t0, s_t0, 0);
 
-        RoundState state = machine.Open(4, 3, s_t0, restored).State;
-        RoundTransition asked = machine.Apply(state, new GetResultRequested("a", 3), s_t0);
+        StoredRound state = machine.Open(4, 3, s_t0, restored).State;
+        StoredTransition asked = machine.Apply(state, new GetResultRequested("a", 3), s_t0);
 
         Assert.Equal(RoundRetcode.Succeed, asked.Reply!.Code);
         Assert.Same(restored, asked.Reply.Outcome);
@@ -114,7 +111,7 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Open_RestoredOutcomeNotOfThePreviousIteration_Throws()
     {
-        var machine = new RoundStateMachine(Options(iterations: 5));
+        var machine = new StoredMachine(Options(iterations: 5));
 
         ArgumentException error = Assert.Throws<ArgumentException>(() => machine.Open(4, 3, s_t0, new IterationOutcome(2, true, "r", s_t0, s_t0, 0)));
 
@@ -124,25 +121,26 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_StartFlJobBelowThreshold_AcceptsFirstCome()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2));
 
-        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromSeconds(1));
+        StoredTransition transition = machine.Apply(state, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromSeconds(1));
 
         Assert.Equal(RoundRetcode.Succeed, transition.Reply!.Code);
         Assert.Contains("'a'", transition.Reply.Reason, StringComparison.Ordinal);
         Assert.Equal(1, transition.State.AcceptedCount);
         Assert.Equal(RoundPhase.Selecting, transition.State.Phase);
-        Assert.Equal(ParticipationStatus.Joined, transition.State.Clients["a"].Status);
+        Assert.Equal(new ClientRegistration("a", 1, 10, s_t0 + TimeSpan.FromSeconds(1), ParticipationStatus.Joined), Assert.Single(transition.Registrations));
+        Assert.Equal(1, transition.State.RegisteredCount);
         Assert.Empty(transition.Effects);
     }
 
     [Fact]
     public void Apply_StartFlJobReachesThreshold_OpensUpdateModelWindow()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2));
         state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(1));
 
-        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("b", 10), s_t0 + TimeSpan.FromSeconds(2));
+        StoredTransition transition = machine.Apply(state, new StartFlJobRequested("b", 10), s_t0 + TimeSpan.FromSeconds(2));
 
         Assert.Equal(RoundRetcode.Succeed, transition.Reply!.Code);
         Assert.Equal(RoundPhase.Training, transition.State.Phase);
@@ -154,11 +152,11 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_StartFlJobOverThreshold_OutOfTimeUntilIterationCanEnd()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2));
         state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(1));
         state = Step(machine, state, new StartFlJobRequested("b", 10), TimeSpan.FromSeconds(2));
 
-        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("c", 10), s_t0 + TimeSpan.FromSeconds(3));
+        StoredTransition transition = machine.Apply(state, new StartFlJobRequested("c", 10), s_t0 + TimeSpan.FromSeconds(3));
 
         Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
         Assert.Equal(s_t0 + TimeSpan.FromSeconds(2) + s_updateWindow, transition.Reply.NextRequestTime);
@@ -171,10 +169,10 @@ public sealed class RoundStateMachineTests
     {
         RoundOptions options = Options(threshold: 1);
         options.GlobalIterationTimeWindow = TimeSpan.FromMilliseconds(15_000);
-        (RoundStateMachine machine, RoundState state) = Start(options);
+        (StoredMachine machine, StoredRound state) = Start(options);
         state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(1));
 
-        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("b", 10), s_t0 + TimeSpan.FromSeconds(2));
+        StoredTransition transition = machine.Apply(state, new StartFlJobRequested("b", 10), s_t0 + TimeSpan.FromSeconds(2));
 
         Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
         Assert.Equal(s_t0 + TimeSpan.FromMilliseconds(15_000), transition.Reply.NextRequestTime);
@@ -183,10 +181,10 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_SecondStartFlJobBySameClient_Refused()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 3));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 3));
         state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(1));
 
-        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromSeconds(2));
+        StoredTransition transition = machine.Apply(state, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromSeconds(2));
 
         Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
         Assert.Contains("already joined iteration 1", transition.Reply.Reason, StringComparison.Ordinal);
@@ -196,20 +194,21 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_StartFlJobWithZeroDataSize_RequestError()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options());
+        (StoredMachine machine, StoredRound state) = Start(Options());
 
-        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("a", 0), s_t0);
+        StoredTransition transition = machine.Apply(state, new StartFlJobRequested("a", 0), s_t0);
 
         Assert.Equal(RoundRetcode.RequestError, transition.Reply!.Code);
-        Assert.Empty(transition.State.Clients);
+        Assert.Same(state, transition.State);
+        Assert.Empty(transition.Registrations);
     }
 
     [Fact]
     public void Apply_UpdateWithoutStartFlJob_OutOfTime()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options());
+        (StoredMachine machine, StoredRound state) = Start(Options());
 
-        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("stranger", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
+        StoredTransition transition = machine.Apply(state, new UpdateModelRequested("stranger", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
 
         Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
         Assert.Contains("without a successful startFLJob", transition.Reply.Reason, StringComparison.Ordinal);
@@ -223,10 +222,10 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_UpdateWithoutStartFlJobOnceParticipantsAreFixed_WaitsForTheNextIteration()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 1));
         state = JoinAll(machine, state, "a");
 
-        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("stranger", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
+        StoredTransition transition = machine.Apply(state, new UpdateModelRequested("stranger", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
 
         Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
         Assert.Contains("start over with the next iteration", transition.Reply.Reason, StringComparison.Ordinal);
@@ -236,13 +235,13 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_UpdateForEndedIteration_OutOfTime()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 1));
         state = JoinAll(machine, state, "a");
         state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
         state = Step(machine, state, new AggregationCompleted(1), TimeSpan.FromSeconds(2));
         state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(3));
 
-        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(4));
+        StoredTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(4));
 
         Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
         Assert.Contains("iteration 1, which has ended", transition.Reply.Reason, StringComparison.Ordinal);
@@ -251,10 +250,10 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_UpdateForFutureIteration_RequestError()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options());
+        (StoredMachine machine, StoredRound state) = Start(Options());
         state = JoinAll(machine, state, "a");
 
-        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 2, 10), s_t0 + TimeSpan.FromSeconds(1));
+        StoredTransition transition = machine.Apply(state, new UpdateModelRequested("a", 2, 10), s_t0 + TimeSpan.FromSeconds(1));
 
         Assert.Equal(RoundRetcode.RequestError, transition.Reply!.Code);
     }
@@ -262,38 +261,38 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_UpdateWithoutAClaimedDataSize_IsWeightedByTheSizeDeclaredAtStartFlJob()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2));
         state = JoinAll(machine, state, "a", "b");
 
-        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, null), s_t0 + TimeSpan.FromSeconds(1));
+        StoredTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, null), s_t0 + TimeSpan.FromSeconds(1));
 
         Assert.Equal(RoundRetcode.Succeed, transition.Reply!.Code);
         Assert.Equal([new AccumulateUpdate("a", 1, 10, state.Clients["a"].RegisteredAt)], transition.Effects);
     }
 
     [Fact]
-    public void Apply_UpdateAccepted_AccumulatesBeforeCounting()
+    public void Apply_UpdateAccepted_TakesASlotAndWritesOnlyItsRegistration()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2));
         state = JoinAll(machine, state, "a", "b");
 
-        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
+        StoredTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
 
         Assert.Equal(RoundRetcode.Succeed, transition.Reply!.Code);
         Assert.Equal([new AccumulateUpdate("a", 1, 10, state.Clients["a"].RegisteredAt)], transition.Effects);
         Assert.Equal(1, transition.State.UpdatesAccepted);
-        Assert.Equal(0, transition.State.UpdatesAccumulated);
-        Assert.Equal(ParticipationStatus.Updating, transition.State.Clients["a"].Status);
+        Assert.Equal(RoundPhase.Training, transition.State.Phase);
+        Assert.Equal(state.Clients["a"] with { Status = ParticipationStatus.Uploaded }, Assert.Single(transition.Registrations));
     }
 
     [Fact]
     public void Apply_DuplicateUpdate_RequestError()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2));
         state = JoinAll(machine, state, "a", "b");
         state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
 
-        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(2));
+        StoredTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(2));
 
         Assert.Equal(RoundRetcode.RequestError, transition.Reply!.Code);
         Assert.Contains("already sent its update", transition.Reply.Reason, StringComparison.Ordinal);
@@ -303,38 +302,40 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_UpdateWithDifferentDataSize_RequestError()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2));
         state = JoinAll(machine, state, "a", "b");
 
-        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 99), s_t0 + TimeSpan.FromSeconds(1));
+        StoredTransition transition = machine.Apply(state, new UpdateModelRequested("a", 1, 99), s_t0 + TimeSpan.FromSeconds(1));
 
         Assert.Equal(RoundRetcode.RequestError, transition.Reply!.Code);
         Assert.Contains("data size 10", transition.Reply.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Apply_UpdatesReachThreshold_AggregateAndPublish()
+    public void Apply_UpdateTakesTheLastSlot_AggregatingAndTheUpdateWindowNoLongerApplies()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2));
         state = JoinAll(machine, state, "a", "b");
         state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
-        state = Step(machine, state, new UpdateModelRequested("b", 1, 10), TimeSpan.FromSeconds(2));
 
-        RoundTransition transition = machine.Apply(state, new UpdateAccumulated("b", 1), s_t0 + TimeSpan.FromSeconds(2));
+        StoredTransition transition = machine.Apply(state, new UpdateModelRequested("b", 1, 10), s_t0 + TimeSpan.FromSeconds(2));
+        StoredTransition afterWindow = machine.Apply(transition.State, new DeadlineCheck(), s_t0 + TimeSpan.FromSeconds(1) + s_updateWindow);
 
         Assert.Equal(RoundPhase.Aggregating, transition.State.Phase);
-        Assert.Equal([new AggregateAndPublish(1)], transition.Effects);
+        Assert.Equal([new AccumulateUpdate("b", 1, 10, state.Clients["b"].RegisteredAt)], transition.Effects);
+        // Every update is accepted and only being added: the global window, not the updateModel one, bounds the wait.
+        Assert.Same(transition.State, afterWindow.State);
     }
 
     [Fact]
     public void Apply_UpdateBeyondUpdateThreshold_OutOfTime()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 4, ratio: 0.5));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 4, ratio: 0.5));
         state = JoinAll(machine, state, "a", "b", "c", "d");
         state = Step(machine, state, new UpdateModelRequested("a", 1, 10), TimeSpan.FromSeconds(1));
         state = Step(machine, state, new UpdateModelRequested("b", 1, 10), TimeSpan.FromSeconds(1));
 
-        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("c", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
+        StoredTransition transition = machine.Apply(state, new UpdateModelRequested("c", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
 
         Assert.Equal(2, machine.UpdateModelThreshold);
         Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
@@ -347,13 +348,13 @@ public sealed class RoundStateMachineTests
     public void Apply_UpdateForEndedIterationWhileTheNextTakesParticipants_ToldToJoinItAfterRetryInterval()
     {
         // T_start 3, T_update 2: "a" and "b" end iteration 1 while "c" is still training.
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 3, ratio: 0.6));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 3, ratio: 0.6));
         state = JoinAll(machine, state, "a", "b", "c");
         state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
         state = Contribute(machine, state, "b", TimeSpan.FromSeconds(1));
         state = Step(machine, state, new AggregationCompleted(1), TimeSpan.FromSeconds(2));
 
-        RoundTransition transition = machine.Apply(state, new UpdateModelRequested("c", 1, 10), s_t0 + TimeSpan.FromSeconds(3));
+        StoredTransition transition = machine.Apply(state, new UpdateModelRequested("c", 1, 10), s_t0 + TimeSpan.FromSeconds(3));
 
         Assert.Equal(2, state.Iteration);
         Assert.Equal(RoundPhase.Selecting, state.Phase);
@@ -370,19 +371,18 @@ public sealed class RoundStateMachineTests
     {
         // T_start 3, T_update 2 (MindSpore's rule): updates count as soon as their devices have joined, even while the
         // startFLJob round is still open, and the iteration aggregates when T_update are in.
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 3, ratio: 0.6));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 3, ratio: 0.6));
         state = JoinAll(machine, state, "a", "b");
         Assert.Equal(RoundPhase.Selecting, state.Phase);
 
         state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
-        RoundTransition second = machine.Apply(state, new UpdateModelRequested("b", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
-        state = Step(machine, second.State, new UpdateAccumulated("b", 1), TimeSpan.FromSeconds(1));
-        RoundTransition late = machine.Apply(state, new StartFlJobRequested("c", 10), s_t0 + TimeSpan.FromSeconds(2));
+        StoredTransition second = machine.Apply(state, new UpdateModelRequested("b", 1, 10), s_t0 + TimeSpan.FromSeconds(1));
+        state = second.State;
+        StoredTransition late = machine.Apply(state, new StartFlJobRequested("c", 10), s_t0 + TimeSpan.FromSeconds(2));
 
         Assert.Equal(RoundRetcode.Succeed, second.Reply!.Code);
         Assert.Equal(RoundPhase.Aggregating, state.Phase);
         Assert.Equal(2, state.AcceptedCount);
-        Assert.Contains(new AggregateAndPublish(1), machine.Apply(second.State, new UpdateAccumulated("b", 1), s_t0 + TimeSpan.FromSeconds(1)).Effects);
         Assert.Equal(RoundRetcode.OutOfTime, late.Reply!.Code);
         Assert.Equal(s_t0 + TimeSpan.FromSeconds(2.5), late.Reply.NextRequestTime);
     }
@@ -390,11 +390,11 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_StartFlJobWhileAggregating_OutOfTimeAfterRetryInterval()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2, ratio: 0.5));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2, ratio: 0.5));
         state = JoinAll(machine, state, "a");
         state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
 
-        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("b", 10), s_t0 + TimeSpan.FromSeconds(2));
+        StoredTransition transition = machine.Apply(state, new StartFlJobRequested("b", 10), s_t0 + TimeSpan.FromSeconds(2));
 
         Assert.Equal(RoundPhase.Aggregating, state.Phase);
         Assert.Equal(RoundRetcode.OutOfTime, transition.Reply!.Code);
@@ -404,17 +404,18 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_AggregationCompleted_IterationValidAndNextOpens()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 1));
         state = JoinAll(machine, state, "a");
         state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
         DateTimeOffset now = s_t0 + TimeSpan.FromSeconds(3);
 
-        RoundTransition transition = machine.Apply(state, new AggregationCompleted(1), now);
+        StoredTransition transition = machine.Apply(state, new AggregationCompleted(1), now);
 
         Assert.Equal(2, transition.State.Iteration);
         Assert.Equal(1, transition.State.ModelIteration);
         Assert.Equal(now, transition.State.OpenedAt);
         Assert.Empty(transition.State.Clients);
+        Assert.Equal(0, transition.State.RegisteredCount);
         IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
         Assert.True(outcome.Valid);
         Assert.Equal(1, outcome.Participants);
@@ -425,11 +426,11 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_AggregationFailed_IterationInvalidKeepsModel()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 1));
         state = JoinAll(machine, state, "a");
         state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
 
-        RoundTransition transition = machine.Apply(state, new AggregationFailed(1, "disk full"), s_t0 + TimeSpan.FromSeconds(2));
+        StoredTransition transition = machine.Apply(state, new AggregationFailed(1, "disk full"), s_t0 + TimeSpan.FromSeconds(2));
 
         Assert.Equal(2, transition.State.Iteration);
         Assert.Equal(0, transition.State.ModelIteration);
@@ -442,13 +443,13 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_UpdateWindowExpiresBelowThreshold_FailsIterationKeepsModel()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2));
         state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(1));
         state = Step(machine, state, new StartFlJobRequested("b", 10), TimeSpan.FromSeconds(2));
         state = Contribute(machine, state, "a", TimeSpan.FromSeconds(3));
         DateTimeOffset deadline = s_t0 + TimeSpan.FromSeconds(2) + s_updateWindow;
 
-        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), deadline);
+        StoredTransition transition = machine.Apply(state, new DeadlineCheck(), deadline);
 
         IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
         Assert.False(outcome.Valid);
@@ -462,10 +463,10 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_JustBeforeUpdateDeadline_IterationStillOpen()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 1));
         state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.Zero);
 
-        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_updateWindow - TimeSpan.FromMilliseconds(1));
+        StoredTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_updateWindow - TimeSpan.FromMilliseconds(1));
 
         Assert.Same(state, transition.State);
         Assert.Empty(transition.Effects);
@@ -474,10 +475,10 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_StartFlJobWindowExpiresBelowThreshold_FailsIteration()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 3));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 3));
         state = JoinAll(machine, state, "a", "b");
 
-        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
+        StoredTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
 
         IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
         Assert.False(outcome.Valid);
@@ -488,9 +489,9 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_NoArrivalsUntilStartFlJobDeadline_IterationTimesOut()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options());
+        (StoredMachine machine, StoredRound state) = Start(Options());
 
-        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
+        StoredTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
 
         IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
         Assert.False(outcome.Valid);
@@ -502,9 +503,9 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_RequestLongAfterSeveralDeadlines_ClosesOnlyTheOpenIterationAndServesNext()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options());
+        (StoredMachine machine, StoredRound state) = Start(Options());
 
-        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromHours(5));
+        StoredTransition transition = machine.Apply(state, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromHours(5));
 
         Assert.Equal(2, transition.State.Iteration);
         Assert.Equal(RoundRetcode.Succeed, transition.Reply!.Code);
@@ -516,10 +517,10 @@ public sealed class RoundStateMachineTests
     {
         RoundOptions options = Options(threshold: 1);
         options.GlobalIterationTimeWindow = TimeSpan.FromMilliseconds(15_000);
-        (RoundStateMachine machine, RoundState state) = Start(options);
+        (StoredMachine machine, StoredRound state) = Start(options);
         state = Step(machine, state, new StartFlJobRequested("a", 10), TimeSpan.FromSeconds(1));
 
-        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + TimeSpan.FromMilliseconds(15_000));
+        StoredTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + TimeSpan.FromMilliseconds(15_000));
 
         IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
         Assert.False(outcome.Valid);
@@ -530,12 +531,12 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_GlobalWindowExpiresWhileAggregating_FailsIteration()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 1));
         state = JoinAll(machine, state, "a");
         state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
 
-        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_globalWindow);
-        RoundTransition late = machine.Apply(transition.State, new AggregationCompleted(1), s_t0 + s_globalWindow);
+        StoredTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_globalWindow);
+        StoredTransition late = machine.Apply(transition.State, new AggregationCompleted(1), s_t0 + s_globalWindow);
 
         Assert.False(Assert.Single(transition.State.Outcomes).Valid);
         Assert.Same(transition.State, late.State);
@@ -544,11 +545,11 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_LastIterationEnds_InstanceFinishedAndStillServesQueries()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1, iterations: 1));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 1, iterations: 1));
         state = JoinAll(machine, state, "a");
         state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
 
-        RoundTransition finished = machine.Apply(state, new AggregationCompleted(1), s_t0 + TimeSpan.FromSeconds(2));
+        StoredTransition finished = machine.Apply(state, new AggregationCompleted(1), s_t0 + TimeSpan.FromSeconds(2));
         RoundReply join = machine.Apply(finished.State, new StartFlJobRequested("b", 10), s_t0 + TimeSpan.FromSeconds(3)).Reply!;
         RoundReply model = machine.Apply(finished.State, new GetModelRequested("a", 1), s_t0 + TimeSpan.FromSeconds(3)).Reply!;
         RoundReply result = machine.Apply(finished.State, new GetResultRequested("a", 1), s_t0 + TimeSpan.FromSeconds(3)).Reply!;
@@ -565,19 +566,19 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_LastIterationTimesOut_InstanceFinishedWithoutTimers()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(iterations: 1));
+        (StoredMachine machine, StoredRound state) = Start(Options(iterations: 1));
 
-        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
+        StoredTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
 
         Assert.Equal(InstanceStatus.Finished, transition.State.Status);
         Assert.DoesNotContain(transition.Effects, e => e is ScheduleTimer);
-        Assert.Null(RoundStateMachine.NextDeadline(transition.State));
+        Assert.Null(RoundStateMachine.NextDeadline(transition.State.State));
     }
 
     [Fact]
     public void Apply_GetResultOfRunningIteration_NotReady()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options());
+        (StoredMachine machine, StoredRound state) = Start(Options());
         state = JoinAll(machine, state, "a");
 
         RoundReply participant = machine.Apply(state, new GetResultRequested("a", 1), s_t0 + TimeSpan.FromSeconds(1)).Reply!;
@@ -593,11 +594,11 @@ public sealed class RoundStateMachineTests
     {
         // What a device sees after the server restarted from a checkpoint: it joined (and uploaded) before the crash,
         // and the restarted iteration does not know it.
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2));
         state = JoinAll(machine, state, "a");
 
         RoundReply selecting = machine.Apply(state, new GetResultRequested("b", 1), s_t0 + TimeSpan.FromSeconds(1)).Reply!;
-        RoundState training = JoinAll(machine, state, "c");
+        StoredRound training = JoinAll(machine, state, "c");
         RoundReply tooLate = machine.Apply(training, new GetResultRequested("b", 1), s_t0 + TimeSpan.FromSeconds(1)).Reply!;
 
         Assert.Equal(RoundRetcode.OutOfTime, selecting.Code);
@@ -611,7 +612,7 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_GetResultOfValidIteration_ReportsValid()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 1));
         state = JoinAll(machine, state, "a");
         state = Contribute(machine, state, "a", TimeSpan.FromSeconds(1));
         state = Step(machine, state, new AggregationCompleted(1), TimeSpan.FromSeconds(2));
@@ -626,7 +627,7 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_GetResultOfFailedIteration_ReportsInvalidWithReason()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options());
+        (StoredMachine machine, StoredRound state) = Start(Options());
         state = Step(machine, state, new DeadlineCheck(), s_startWindow);
 
         RoundReply reply = machine.Apply(state, new GetResultRequested("a", 1), s_t0 + s_startWindow).Reply!;
@@ -640,7 +641,7 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_GetResultOfFutureIteration_RequestError()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options());
+        (StoredMachine machine, StoredRound state) = Start(Options());
 
         RoundReply reply = machine.Apply(state, new GetResultRequested("a", 5), s_t0).Reply!;
 
@@ -650,7 +651,7 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_GetModelDuringIteration_NotReady()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options());
+        (StoredMachine machine, StoredRound state) = Start(Options());
 
         RoundReply reply = machine.Apply(state, new GetModelRequested("a", 1), s_t0).Reply!;
 
@@ -658,14 +659,28 @@ public sealed class RoundStateMachineTests
     }
 
     [Fact]
-    public void Apply_StaleUpdateAccumulated_Ignored()
+    public void Apply_UpdateAbandonedAfterTakingTheLastSlot_TrainingAgain()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 1));
         state = JoinAll(machine, state, "a");
+        state = Step(machine, state, new UpdateModelRequested("a", 1, 10), TimeSpan.FromSeconds(1));
+
+        StoredTransition abandoned = machine.Apply(state, new UpdateAbandoned("a", 1), s_t0 + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(RoundPhase.Aggregating, state.Phase);
+        Assert.Equal(RoundPhase.Training, abandoned.State.Phase);
+        Assert.Equal(0, abandoned.State.UpdatesAccepted);
+    }
+
+    [Fact]
+    public void Apply_StaleUpdateAbandoned_Ignored()
+    {
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2));
+        state = JoinAll(machine, state, "a", "b");
         state = Step(machine, state, new UpdateModelRequested("a", 1, 10), TimeSpan.FromSeconds(1));
         state = Step(machine, state, new DeadlineCheck(), TimeSpan.FromMilliseconds(100) + s_updateWindow);
 
-        RoundTransition transition = machine.Apply(state, new UpdateAccumulated("a", 1), s_t0 + s_updateWindow + TimeSpan.FromSeconds(1));
+        StoredTransition transition = machine.Apply(state, new UpdateAbandoned("a", 1), s_t0 + s_updateWindow + TimeSpan.FromSeconds(1));
 
         Assert.Equal(2, state.Iteration);
         Assert.Same(state, transition.State);
@@ -675,12 +690,12 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_UpdateAbandoned_FreesSlotForResend()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 1));
         state = JoinAll(machine, state, "a");
         state = Step(machine, state, new UpdateModelRequested("a", 1, 10), TimeSpan.FromSeconds(1));
 
-        RoundState abandoned = machine.Apply(state, new UpdateAbandoned("a", 1), s_t0 + TimeSpan.FromSeconds(1)).State;
-        RoundTransition resend = machine.Apply(abandoned, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(2));
+        StoredRound abandoned = machine.Apply(state, new UpdateAbandoned("a", 1), s_t0 + TimeSpan.FromSeconds(1)).State;
+        StoredTransition resend = machine.Apply(abandoned, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(2));
 
         Assert.Equal(0, abandoned.UpdatesAccepted);
         Assert.Equal(ParticipationStatus.Joined, abandoned.Clients["a"].Status);
@@ -690,14 +705,14 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_FailuresInARow_CountedAndResetByValidIteration()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1, iterations: 5));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 1, iterations: 5));
         state = Step(machine, state, new DeadlineCheck(), s_startWindow);
         state = Step(machine, state, new DeadlineCheck(), s_startWindow * 2);
         int failuresBefore = state.ConsecutiveFailures;
         state = Step(machine, state, new StartFlJobRequested("a", 10), s_startWindow * 2);
         state = Contribute(machine, state, "a", s_startWindow * 2);
 
-        RoundTransition transition = machine.Apply(state, new AggregationCompleted(3), s_t0 + (s_startWindow * 2));
+        StoredTransition transition = machine.Apply(state, new AggregationCompleted(3), s_t0 + (s_startWindow * 2));
 
         Assert.Equal(2, failuresBefore);
         Assert.Equal(0, transition.State.ConsecutiveFailures);
@@ -706,9 +721,9 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_RandomSamplingDuringWindow_CandidateToldToComeBackAtDraw()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 2, sampling: ClientSampling.Random));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 2, sampling: ClientSampling.Random));
 
-        RoundTransition transition = machine.Apply(state, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromSeconds(1));
+        StoredTransition transition = machine.Apply(state, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromSeconds(1));
         RoundReply again = machine.Apply(transition.State, new StartFlJobRequested("a", 10), s_t0 + TimeSpan.FromSeconds(2)).Reply!;
 
         Assert.Equal(RoundRetcode.NotReady, transition.Reply!.Code);
@@ -720,11 +735,11 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_RandomSamplingDraw_SelectsThresholdAndAnswersEveryCandidate()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 3, sampling: ClientSampling.Random));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 3, sampling: ClientSampling.Random));
         string[] candidates = ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"];
         state = JoinAll(machine, state, candidates);
 
-        RoundTransition drawn = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
+        StoredTransition drawn = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
         string[] selected = [.. drawn.State.Clients.Values.Where(c => c.Status == ParticipationStatus.Selected).Select(c => c.ClientId)];
         string loser = candidates.First(c => !selected.Contains(c));
         RoundReply winnerReply = machine.Apply(drawn.State, new StartFlJobRequested(selected[0], 10), s_t0 + s_startWindow).Reply!;
@@ -744,11 +759,11 @@ public sealed class RoundStateMachineTests
     public void Apply_RandomSamplingSameSeedAnyArrivalOrder_SameParticipants()
     {
         string[] candidates = [.. Enumerable.Range(0, 20).Select(i => $"device-{i:D2}")];
-        (RoundStateMachine first, RoundState firstState) = Start(Options(threshold: 5, sampling: ClientSampling.Random, seed: 42));
-        (RoundStateMachine second, RoundState secondState) = Start(Options(threshold: 5, sampling: ClientSampling.Random, seed: 42));
+        (StoredMachine first, StoredRound firstState) = Start(Options(threshold: 5, sampling: ClientSampling.Random, seed: 42));
+        (StoredMachine second, StoredRound secondState) = Start(Options(threshold: 5, sampling: ClientSampling.Random, seed: 42));
 
-        RoundState a = first.Apply(JoinAll(first, firstState, candidates), new DeadlineCheck(), s_t0 + s_startWindow).State;
-        RoundState b = second.Apply(JoinAll(second, secondState, [.. candidates.Reverse()]), new DeadlineCheck(), s_t0 + s_startWindow).State;
+        StoredRound a = first.Apply(JoinAll(first, firstState, candidates), new DeadlineCheck(), s_t0 + s_startWindow).State;
+        StoredRound b = second.Apply(JoinAll(second, secondState, [.. candidates.Reverse()]), new DeadlineCheck(), s_t0 + s_startWindow).State;
 
         Assert.Equal(Selected(a), Selected(b));
         Assert.Equal(5, Selected(a).Length);
@@ -762,8 +777,8 @@ public sealed class RoundStateMachineTests
 
         for (int seed = 0; seed < 5; seed++)
         {
-            (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 5, sampling: ClientSampling.Random, seed: seed));
-            RoundState drawn = machine.Apply(JoinAll(machine, state, candidates), new DeadlineCheck(), s_t0 + s_startWindow).State;
+            (StoredMachine machine, StoredRound state) = Start(Options(threshold: 5, sampling: ClientSampling.Random, seed: seed));
+            StoredRound drawn = machine.Apply(JoinAll(machine, state, candidates), new DeadlineCheck(), s_t0 + s_startWindow).State;
             draws.Add(string.Join(",", Selected(drawn)));
         }
 
@@ -773,10 +788,10 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_RandomSamplingTooFewCandidates_FailsIteration()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 3, sampling: ClientSampling.Random));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 3, sampling: ClientSampling.Random));
         state = JoinAll(machine, state, "a", "b");
 
-        RoundTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
+        StoredTransition transition = machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow);
 
         IterationOutcome outcome = Assert.Single(transition.State.Outcomes);
         Assert.False(outcome.Valid);
@@ -786,7 +801,7 @@ public sealed class RoundStateMachineTests
     [Fact]
     public void Apply_RandomSamplingCandidateUpdatesBeforeDraw_OutOfTime()
     {
-        (RoundStateMachine machine, RoundState state) = Start(Options(threshold: 1, sampling: ClientSampling.Random));
+        (StoredMachine machine, StoredRound state) = Start(Options(threshold: 1, sampling: ClientSampling.Random));
         state = JoinAll(machine, state, "a");
 
         RoundReply reply = machine.Apply(state, new UpdateModelRequested("a", 1, 10), s_t0 + TimeSpan.FromSeconds(1)).Reply!;
@@ -799,13 +814,36 @@ public sealed class RoundStateMachineTests
     {
         var options = new RoundOptions { StartFlJobThreshold = 0, UpdateModelRatio = 1.5, StartFlJobTimeWindow = TimeSpan.Zero };
 
-        ArgumentException error = Assert.Throws<ArgumentException>(() => new RoundStateMachine(options));
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new StoredMachine(options));
 
         Assert.Contains("StartFlJobThreshold is 0", error.Message, StringComparison.Ordinal);
         Assert.Contains("UpdateModelRatio is 1.5; it must be in (0, 1]", error.Message, StringComparison.Ordinal);
         Assert.Contains("StartFlJobTimeWindow is 0 ms", error.Message, StringComparison.Ordinal);
     }
 
-    private static string[] Selected(RoundState state)
+    private static string[] Selected(StoredRound state)
         => [.. state.Clients.Values.Where(c => c.Status == ParticipationStatus.Selected).Select(c => c.ClientId).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public void Apply_DrawDueWithoutEveryRegistration_ThrowsNamingTheFix()
+    {
+        var machine = new RoundStateMachine(Options(threshold: 2, sampling: ClientSampling.Random));
+        RoundState state = machine.Open(1, 0, s_t0).State;
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => machine.Apply(state, new DeadlineCheck(), s_t0 + s_startWindow));
+
+        Assert.True(machine.DrawIsDue(state, s_t0 + s_startWindow));
+        Assert.False(machine.DrawIsDue(state, s_t0 + s_startWindow - TimeSpan.FromMilliseconds(1)));
+        Assert.Contains("GetRegistrationsAsync", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_SnapshotCarriesAnotherClientsRegistration_Throws()
+    {
+        var machine = new RoundStateMachine(Options());
+        RoundState state = machine.Open(1, 0, s_t0).State;
+        var registration = new ClientRegistration("b", 1, 10, s_t0, ParticipationStatus.Joined);
+
+        Assert.Throws<ArgumentException>(() => machine.Apply(new RoundSnapshot(state, registration), new UpdateModelRequested("a", 1, 10), s_t0));
+    }
 }

@@ -25,10 +25,10 @@ public abstract class UpdateStoreContract
         ClientUpdate a = new("a", 1, Models.Create(1, 2, 3, 4, 5, 6), dataSize: 2, loss: 1.0f, accuracy: 0.5f);
         ClientUpdate b = new("b", 1, Models.Create(-1, 0.5f, 0, 8, 1, 1), dataSize: 3, loss: 2.0f);
 
-        int added = await store.AddAsync([a, b], CancellationToken.None);
+        IReadOnlyList<UpdateReceipt> receipts = await store.AddAsync([a, b], CancellationToken.None);
         IterationAggregate aggregate = (await store.ReadAsync(1, CancellationToken.None))!;
 
-        Assert.Equal(2, added);
+        Assert.Equal([new UpdateReceipt(UpdateAdmission.Added, 1), new UpdateReceipt(UpdateAdmission.Added, 2)], receipts);
         Assert.Equal([-1f, 5.5f, 6f, 32f, 13f, 15f], Models.Flatten(aggregate.WeightedSum));
         Assert.Equal(5, aggregate.TotalWeight);
         Assert.Equal(["a", "b"], aggregate.Contributors);
@@ -42,10 +42,10 @@ public abstract class UpdateStoreContract
         IUpdateStore store = await CreateStoreAsync();
         await store.AddAsync([new ClientUpdate("a", 1, Models.Filled(1), 4)], CancellationToken.None);
 
-        int added = await store.AddAsync([new ClientUpdate("a", 1, Models.Filled(100), 4)], CancellationToken.None);
+        IReadOnlyList<UpdateReceipt> receipts = await store.AddAsync([new ClientUpdate("a", 1, Models.Filled(100), 4)], CancellationToken.None);
         IterationAggregate aggregate = (await store.ReadAsync(1, CancellationToken.None))!;
 
-        Assert.Equal(0, added);
+        Assert.Equal([new UpdateReceipt(UpdateAdmission.AlreadyHeld, 1)], receipts);
         Assert.Equal(4, aggregate.TotalWeight);
         Assert.All(Models.Flatten(aggregate.WeightedSum), v => Assert.Equal(4f, v));
     }
@@ -86,6 +86,23 @@ public abstract class UpdateStoreContract
     }
 
     [Fact]
+    public async Task AddAsync_AfterDiscard_IterationAndEarlierOnesStayClosed_LaterOnesOpen()
+    {
+        IUpdateStore store = await CreateStoreAsync();
+        await store.AddAsync([new ClientUpdate("a", 2, Models.Filled(1), 1)], CancellationToken.None);
+        await store.DiscardAsync(2, CancellationToken.None);
+
+        IReadOnlyList<UpdateReceipt> receipts = await store.AddAsync(
+            [new ClientUpdate("b", 2, Models.Filled(1), 1), new ClientUpdate("c", 1, Models.Filled(1), 1), new ClientUpdate("d", 3, Models.Filled(1), 1)],
+            CancellationToken.None);
+
+        Assert.Equal([new UpdateReceipt(UpdateAdmission.IterationClosed, 0), new UpdateReceipt(UpdateAdmission.IterationClosed, 0), new UpdateReceipt(UpdateAdmission.Added, 1)], receipts);
+        Assert.Null(await store.ReadAsync(2, CancellationToken.None));
+        Assert.Null(await store.ReadAsync(1, CancellationToken.None));
+        Assert.Equal(["d"], (await store.ReadAsync(3, CancellationToken.None))!.Contributors);
+    }
+
+    [Fact]
     public async Task ReadAsync_ThenMoreAdds_SnapshotUnchanged()
     {
         IUpdateStore store = await CreateStoreAsync();
@@ -104,10 +121,12 @@ public abstract class UpdateStoreContract
         IUpdateStore store = await CreateStoreAsync();
         const int clients = 200;
 
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(i => Task.Run(() =>
+        IReadOnlyList<UpdateReceipt>[] receipts = await Task.WhenAll(Enumerable.Range(0, clients).Select(i => Task.Run(() =>
             store.AddAsync([new ClientUpdate($"c{i}", 1, Models.Filled(i % 4), dataSize: 1 + (i % 3))], CancellationToken.None))));
         IterationAggregate aggregate = (await store.ReadAsync(1, CancellationToken.None))!;
 
+        // Every count from 1 to 200 is seen exactly once: whoever's update completes a threshold learns it.
+        Assert.Equal(Enumerable.Range(1, clients), receipts.Select(r => r[0].Held).Order());
         float expectedSum = Enumerable.Range(0, clients).Sum(i => (i % 4) * (1 + (i % 3)));
         Assert.Equal(clients, aggregate.Contributors.Count);
         Assert.Equal(Enumerable.Range(0, clients).Sum(i => 1 + (i % 3)), aggregate.TotalWeight);

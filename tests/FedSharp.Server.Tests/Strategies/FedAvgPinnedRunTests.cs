@@ -63,6 +63,9 @@ public sealed class FedAvgPinnedRunTests : IDisposable
                 var reply = UpdateModelResponse.Parser.ParseFrom((await server.Handler.HandleAsync(RoundPaths.UpdateModel, update.ToByteArray(), CancellationToken.None)).Body.Span);
                 Assert.Equal(Retcode.Succeed, reply.Retcode);
             }
+
+            // The last update is acknowledged before the iteration is aggregated in the background.
+            await server.Coordinator.WhenIdleAsync();
         }
 
         var model = GetModelResponse.Parser.ParseFrom((await server.Handler.HandleAsync(

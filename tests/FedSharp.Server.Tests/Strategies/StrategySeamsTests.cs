@@ -155,6 +155,8 @@ public sealed class StrategySeamsTests : IDisposable
 
     private static async Task<ModelParameters> ModelAsync(FederatedServer server)
     {
+        // Aggregation runs in the background after the update that completed the iteration was acknowledged.
+        await server.Coordinator.WhenIdleAsync();
         var request = new GetModelRequest { ProtocolVersion = 1, FlName = server.Configuration.FlName, Iteration = 1 };
         GetModelResponse reply = GetModelResponse.Parser.ParseFrom((await server.Handler.HandleAsync(RoundPaths.GetModel, request.ToByteArray(), CancellationToken.None)).Body.Span);
         Assert.True(TensorCodec.TryDecode(reply.Tensors, Models.Filled(0), out ModelParameters? model, out TensorFault? fault), fault?.Message);
