@@ -79,8 +79,13 @@ public sealed class FederatedServer : IAsyncDisposable
         configuration.ThrowIfUnsupported();
         RoundOptions roundOptions = RoundOptionsMapping.FromConfiguration(configuration);
         IModelStore models = options.ModelStore ?? new InMemoryModelStore();
-        IStrategy strategy = options.Strategy ?? new FedAvg();
-        var checkpoints = new CheckpointStore(options.CheckpointDirectory ?? configuration.FedSharp.CheckpointDir, configuration.FlName, roundOptions.CheckpointKeepCount, time);
+        IStrategy strategy = options.Strategy ?? StrategyMapping.FromConfiguration(configuration);
+        var checkpoints = new CheckpointStore(
+            options.CheckpointDirectory ?? configuration.FedSharp.CheckpointDir,
+            configuration.FlName,
+            roundOptions.CheckpointKeepCount,
+            time,
+            strategy is IStatefulStrategy stateful ? stateful.ExportState : null);
         checkpoints.EnsureDirectory();
         var metrics = new IterationMetricsWriter(configuration.Summary.MetricsFile, configuration.Summary.FailureEventFile, roundOptions.ContinuousFailureTimes, time);
         metrics.EnsureDirectories();
@@ -102,6 +107,7 @@ public sealed class FederatedServer : IAsyncDisposable
             RoundStartup startup = await coordinator.InitializeAsync(options.InitialModel!, cancellationToken);
             PublishedModel current = await models.GetCurrentAsync(cancellationToken)
                 ?? throw new InvalidOperationException($"The coordinator of job '{configuration.FlName}' started without publishing a model; this is a bug in {nameof(RoundCoordinator)}.");
+            RestoreStrategyState(strategy, startup, current);
             var handler = new DeviceProtocolHandler(coordinator, configuration, roundOptions, current.Parameters.ZerosLike(), time, dataRate);
             return new FederatedServer(coordinator, handler, startup, configuration, dataRate);
         }
@@ -110,6 +116,32 @@ public sealed class FederatedServer : IAsyncDisposable
             coordinator.Dispose();
             dataRate?.Dispose();
             throw;
+        }
+    }
+
+    // The state saved with the checkpoint the instance resumed from goes back into the strategy before any device can
+    // reach the handler, so the next aggregate continues the run exactly. State saved by another strategy stops
+    // start-up: silently dropping an optimizer's moments would change the training without a word.
+    private static void RestoreStrategyState(IStrategy strategy, RoundStartup startup, PublishedModel current)
+    {
+        if (startup.ResumedFrom is not { StrategyState: { } state } checkpoint || checkpoint.Iteration != current.Iteration)
+        {
+            return;
+        }
+
+        if (strategy is not IStatefulStrategy stateful)
+        {
+            throw new InvalidOperationException(
+                $"Checkpoint '{checkpoint.Path}' holds strategy state ([{string.Join(", ", state.Tensors.Take(4))}{(state.Count > 4 ? ", …" : string.Empty)}]) but the server's strategy {strategy.GetType().Name} keeps none; set the fedsharp.server_optimizer that wrote it, or point fedsharp.checkpoint_dir at a new folder.");
+        }
+
+        try
+        {
+            stateful.RestoreState(current, state);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidOperationException($"Checkpoint '{checkpoint.Path}' cannot be resumed: {ex.Message}", ex);
         }
     }
 
