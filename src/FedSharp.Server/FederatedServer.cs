@@ -12,7 +12,7 @@ namespace FedSharp.Server;
 
 /// <summary>
 /// One federated learning server in process: the stores and strategy of its <see cref="FederatedServerOptions"/>
-/// (in memory and FedAvg by default), the <see cref="RoundCoordinator"/>, the checkpoint store, the metrics writer,
+/// (in memory, and the strategy the configuration asks for, by default), the <see cref="RoundCoordinator"/>, the checkpoint store, the metrics writer,
 /// the traffic log and the <see cref="DeviceProtocolHandler"/> that devices talk to. A host
 /// (Kestrel, or an in-process transport in simulation) passes requests to <see cref="Handler"/>.
 /// </summary>
@@ -41,7 +41,7 @@ public sealed class FederatedServer : IAsyncDisposable
     /// <summary>The configuration the server runs with.</summary>
     public JobConfiguration Configuration { get; }
 
-    /// <summary>Starts a server with in-memory stores and FedAvg; see <see cref="StartAsync(FederatedServerOptions, CancellationToken)"/>.</summary>
+    /// <summary>Starts a server with in-memory stores and the strategy the configuration asks for; see <see cref="StartAsync(FederatedServerOptions, CancellationToken)"/>.</summary>
     /// <param name="configuration">The job; validated here.</param>
     /// <param name="initialModel">The model of iteration 0; also fixes the layout every update must have.</param>
     /// <param name="time">The clock and timers of the round windows.</param>
@@ -56,7 +56,7 @@ public sealed class FederatedServer : IAsyncDisposable
 
     /// <summary>
     /// Validates the configuration and refuses what this release does not build, then builds the coordinator from the
-    /// options' stores and strategy (in memory and FedAvg by default), the checkpoint store, the metrics writer
+    /// options' stores and strategy (in memory, and <see cref="StrategyMapping.FromConfiguration"/>, by default), the checkpoint store, the metrics writer
     /// (<c>summary.metrics_file</c>, <c>summary.failure_event_file</c>), the traffic log (<c>summary.data_rate_dir</c>)
     /// and the handler, then opens the first iteration: after the newest readable checkpoint if there is one, else
     /// from the initial model.
