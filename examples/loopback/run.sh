@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # One FedSharp server and several device processes on loopback, each a separate `fedsharp` process:
 #
-#   bash examples/loopback/run.sh [--clients 4] [--workdir DIR]
+#   bash examples/loopback/run.sh [--clients 4] [--workdir DIR] [--set key.path=value ...]
+#
+# Each --set goes to the server and to every client, e.g. --set aggregation.aggregation_type=FedProx
+# --set aggregation.iid_rate=0.01 for FedProx, or --set fedsharp.server_optimizer=adam for FedAdam.
 #
 # The server picks a free port and names it in its first JSON line, which the script waits for; each client trains
 # on its own IID share of the bundled Fashion-MNIST subset; the script waits for all of them and fails unless every
@@ -11,10 +14,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 clients=4
 workdir="$(mktemp -d)"
+extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) clients="$2"; shift 2 ;;
     --workdir) workdir="$2"; shift 2 ;;
+    --set) extra+=(--set "$2"); shift 2 ;;
     *) echo "unknown argument $1; see the header of $0" >&2; exit 2 ;;
   esac
 done
@@ -26,7 +31,7 @@ set_threshold="round.start_fl_job_threshold=$clients"
 
 # The file exists before the server starts, so that the reader below never races the shell that creates it.
 : > server.jsonl
-"$fedsharp" server --config "$config" --set "$set_threshold" --http 127.0.0.1:0 --json >> server.jsonl 2> server.err &
+"$fedsharp" server --config "$config" --set "$set_threshold" "${extra[@]}" --http 127.0.0.1:0 --json >> server.jsonl 2> server.err &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 
@@ -62,7 +67,7 @@ echo "server listening on $url"
 
 pids=()
 for ((i = 0; i < clients; i++)); do
-  "$fedsharp" client --config "$config" --set "$set_threshold" --server-urls "$url" \
+  "$fedsharp" client --config "$config" --set "$set_threshold" "${extra[@]}" --server-urls "$url" \
     --dataset fashion-mnist-subset --partition iid --client-index "$i" --clients "$clients" --json > "client-$i.jsonl" 2> "client-$i.err" &
   pids+=($!)
 done

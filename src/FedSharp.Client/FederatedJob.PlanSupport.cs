@@ -20,7 +20,8 @@ public sealed partial class FederatedJob
         refused ??= (plan.Aggregation?.Type ?? AggregationType.FedAvg) switch
         {
             AggregationType.FedAvg => null,
-            AggregationType other => $"aggregation {other}, whose local training this client does not build (it trains for FedAvg only)",
+            AggregationType.FedProx => RefuseFedProx(plan),
+            AggregationType other => $"aggregation {other}, whose local training this client does not build (it trains for FedAvg and FedProx only)",
         };
         refused ??= plan.ServerMode is ServerMode.HybridTraining or ServerMode.CloudTraining
             ? $"server_mode {plan.ServerMode}, which this client does not build (it runs cross-device FEDERATED_LEARNING rounds)"
@@ -38,6 +39,20 @@ public sealed partial class FederatedJob
                 iteration,
                 null,
                 $"Client '{_options.ClientId}' stopped in iteration {iteration}: job '{plan.FlName}' asks for {refused}. Run the job with a configuration this FedSharp release supports, or a client that builds the feature.");
+    }
+
+    // FedProx trains differently from FedAvg only through μ, so the plan must carry it and the trainer must claim it;
+    // otherwise the device would train plain FedAvg under a FedProx label.
+    private string? RefuseFedProx(FLPlan plan)
+    {
+        if (!_trainer.StrategyFields.Contains(StrategyFieldNames.ProximalMu))
+        {
+            return $"aggregation FedProx, whose proximal term this client's trainer ({_trainer.GetType().Name}) does not add (it does not claim the strategy field '{StrategyFieldNames.ProximalMu}')";
+        }
+
+        return plan.Strategy?.Scalars.ContainsKey(StrategyFieldNames.ProximalMu) == true
+            ? null
+            : $"aggregation FedProx without the strategy field '{StrategyFieldNames.ProximalMu}' (μ), so it cannot add the proximal term";
     }
 
     // A scalar is named as it is; a tensor by its name's part before the first '/' ("c/fc.weight" is field "c").

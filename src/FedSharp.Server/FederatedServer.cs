@@ -12,7 +12,7 @@ namespace FedSharp.Server;
 
 /// <summary>
 /// One federated learning server in process: the stores and strategy of its <see cref="FederatedServerOptions"/>
-/// (in memory and FedAvg by default), the <see cref="RoundCoordinator"/>, the checkpoint store, the metrics writer,
+/// (in memory, and the strategy the configuration asks for, by default), the <see cref="RoundCoordinator"/>, the checkpoint store, the metrics writer,
 /// the traffic log and the <see cref="DeviceProtocolHandler"/> that devices talk to. A host
 /// (Kestrel, or an in-process transport in simulation) passes requests to <see cref="Handler"/>.
 /// </summary>
@@ -41,7 +41,7 @@ public sealed class FederatedServer : IAsyncDisposable
     /// <summary>The configuration the server runs with.</summary>
     public JobConfiguration Configuration { get; }
 
-    /// <summary>Starts a server with in-memory stores and FedAvg; see <see cref="StartAsync(FederatedServerOptions, CancellationToken)"/>.</summary>
+    /// <summary>Starts a server with in-memory stores and the strategy the configuration asks for; see <see cref="StartAsync(FederatedServerOptions, CancellationToken)"/>.</summary>
     /// <param name="configuration">The job; validated here.</param>
     /// <param name="initialModel">The model of iteration 0; also fixes the layout every update must have.</param>
     /// <param name="time">The clock and timers of the round windows.</param>
@@ -56,7 +56,7 @@ public sealed class FederatedServer : IAsyncDisposable
 
     /// <summary>
     /// Validates the configuration and refuses what this release does not build, then builds the coordinator from the
-    /// options' stores and strategy (in memory and FedAvg by default), the checkpoint store, the metrics writer
+    /// options' stores and strategy (in memory, and <see cref="StrategyMapping.FromConfiguration"/>, by default), the checkpoint store, the metrics writer
     /// (<c>summary.metrics_file</c>, <c>summary.failure_event_file</c>), the traffic log (<c>summary.data_rate_dir</c>)
     /// and the handler, then opens the first iteration: after the newest readable checkpoint if there is one, else
     /// from the initial model.
@@ -79,8 +79,13 @@ public sealed class FederatedServer : IAsyncDisposable
         configuration.ThrowIfUnsupported();
         RoundOptions roundOptions = RoundOptionsMapping.FromConfiguration(configuration);
         IModelStore models = options.ModelStore ?? new InMemoryModelStore();
-        IStrategy strategy = options.Strategy ?? new FedAvg();
-        var checkpoints = new CheckpointStore(options.CheckpointDirectory ?? configuration.FedSharp.CheckpointDir, configuration.FlName, roundOptions.CheckpointKeepCount, time);
+        IStrategy strategy = options.Strategy ?? StrategyMapping.FromConfiguration(configuration);
+        var checkpoints = new CheckpointStore(
+            options.CheckpointDirectory ?? configuration.FedSharp.CheckpointDir,
+            configuration.FlName,
+            roundOptions.CheckpointKeepCount,
+            time,
+            strategy is IStatefulStrategy stateful ? stateful.ExportState : null);
         checkpoints.EnsureDirectory();
         var metrics = new IterationMetricsWriter(configuration.Summary.MetricsFile, configuration.Summary.FailureEventFile, roundOptions.ContinuousFailureTimes, time);
         metrics.EnsureDirectories();
@@ -102,6 +107,7 @@ public sealed class FederatedServer : IAsyncDisposable
             RoundStartup startup = await coordinator.InitializeAsync(options.InitialModel!, cancellationToken);
             PublishedModel current = await models.GetCurrentAsync(cancellationToken)
                 ?? throw new InvalidOperationException($"The coordinator of job '{configuration.FlName}' started without publishing a model; this is a bug in {nameof(RoundCoordinator)}.");
+            RestoreStrategyState(strategy, startup, current);
             var handler = new DeviceProtocolHandler(coordinator, configuration, roundOptions, current.Parameters.ZerosLike(), time, dataRate);
             return new FederatedServer(coordinator, handler, startup, configuration, dataRate);
         }
@@ -110,6 +116,32 @@ public sealed class FederatedServer : IAsyncDisposable
             coordinator.Dispose();
             dataRate?.Dispose();
             throw;
+        }
+    }
+
+    // The state saved with the checkpoint the instance resumed from goes back into the strategy before any device can
+    // reach the handler, so the next aggregate continues the run exactly. State saved by another strategy stops
+    // start-up: silently dropping an optimizer's moments would change the training without a word.
+    private static void RestoreStrategyState(IStrategy strategy, RoundStartup startup, PublishedModel current)
+    {
+        if (startup.ResumedFrom is not { StrategyState: { } state } checkpoint || checkpoint.Iteration != current.Iteration)
+        {
+            return;
+        }
+
+        if (strategy is not IStatefulStrategy stateful)
+        {
+            throw new InvalidOperationException(
+                $"Checkpoint '{checkpoint.Path}' holds strategy state ([{string.Join(", ", state.Tensors.Take(4))}{(state.Count > 4 ? ", …" : string.Empty)}]) but the server's strategy {strategy.GetType().Name} keeps none; set the fedsharp.server_optimizer that wrote it, or point fedsharp.checkpoint_dir at a new folder.");
+        }
+
+        try
+        {
+            stateful.RestoreState(current, state);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidOperationException($"Checkpoint '{checkpoint.Path}' cannot be resumed: {ex.Message}", ex);
         }
     }
 

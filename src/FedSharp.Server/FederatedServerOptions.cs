@@ -30,7 +30,11 @@ public sealed class FederatedServerOptions
     /// <summary>The published global model. Default: a new <see cref="InMemoryModelStore"/>.</summary>
     public IModelStore? ModelStore { get; set; }
 
-    /// <summary>How updates become the next model. Default: <see cref="FedAvg"/>.</summary>
+    /// <summary>
+    /// How updates become the next model. Default null: the configuration's (<see cref="StrategyMapping.FromConfiguration"/>:
+    /// <c>aggregation.aggregation_type</c> and <c>fedsharp.server_optimizer</c>, FedAvg when neither is set). A strategy
+    /// given here wins over those keys.
+    /// </summary>
     public IStrategy? Strategy { get; set; }
 
     /// <summary>

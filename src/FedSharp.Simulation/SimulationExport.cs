@@ -1,5 +1,7 @@
 using System.Text.Json;
+using FedSharp.Core.Configuration;
 using FedSharp.Core.Models;
+using FedSharp.Core.Protocol;
 using FedSharp.Learning.Data;
 using FedSharp.Learning.Data.Partitioning;
 
@@ -32,7 +34,7 @@ public static class SimulationExport
     /// <param name="data">The data set loaded by <see cref="FederatedDataset.Load"/> from the same options.</param>
     /// <param name="initialParameters">The global model the first round starts from.</param>
     /// <exception cref="ArgumentException">The data set was not dealt by a partitioner from IDX files, so there are no
-    /// indices to export.</exception>
+    /// indices to export; or the job runs a strategy other than plain FedAvg, which the reference does not implement.</exception>
     /// <exception cref="IOException">The directory or a file cannot be written.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
     public static string Write(string directory, SimulationOptions options, FederatedDataset data, ModelParameters initialParameters)
@@ -41,6 +43,16 @@ public static class SimulationExport
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(initialParameters);
+        JobConfiguration job = options.Configuration;
+        if (job.Aggregation.AggregationType != AggregationType.FedAvg || job.FedSharp.ServerOptimizer != ServerOptimizerKind.None)
+        {
+            // The manifest promises FedAvg and the PyTorch reference (tools/) runs exactly that; exporting another
+            // strategy's job would compare two different algorithms.
+            throw new ArgumentException(
+                $"The export describes a FedAvg run, but this job uses aggregation_type {job.Aggregation.AggregationType} with fedsharp.server_optimizer {job.FedSharp.ServerOptimizer}; export with aggregation_type: FedAvg and server_optimizer: none.",
+                nameof(options));
+        }
+
         DataPartition partition = data.TrainPartition
             ?? throw new ArgumentException("The data set carries no partition indices; load it with FederatedDataset.Load so that each client's share of the training split is known.", nameof(data));
         DatasetLocation location = data.Location

@@ -1,5 +1,6 @@
 using System.Reflection;
 using FedSharp.Core.Configuration;
+using FedSharp.Core.Protocol;
 using FedSharp.Learning.Data.Partitioning;
 using FedSharp.Learning.Models;
 
@@ -141,7 +142,19 @@ public sealed class SimulationOptions
             PartitionerKind.Shards => FormattableString.Invariant($"{Partition.ShardsPerClient} shards per client"),
             _ => Partition.Kind.ToString(),
         };
-        return FormattableString.Invariant($"{ModelName}, {ClientCount} clients ({ClientsPerRound} per round), {partition}, {Rounds} rounds");
+        // FedAvg, the default, is not named, so that the description of a plain run reads as it always has.
+        string strategy = Configuration.Aggregation.AggregationType == AggregationType.FedProx
+            ? FormattableString.Invariant($", FedProx μ={Configuration.Aggregation.IidRate}")
+            : string.Empty;
+        strategy += Configuration.FedSharp.ServerOptimizer switch
+        {
+            ServerOptimizerKind.None => string.Empty,
+            ServerOptimizerKind.Momentum => FormattableString.Invariant($", FedAvgM β={Configuration.FedSharp.ServerMomentum} η={Configuration.FedSharp.ServerLearningRate}"),
+            ServerOptimizerKind.Adam => FormattableString.Invariant($", FedAdam η={Configuration.FedSharp.ServerLearningRate}"),
+            ServerOptimizerKind.Yogi => FormattableString.Invariant($", FedYogi η={Configuration.FedSharp.ServerLearningRate}"),
+            _ => FormattableString.Invariant($", FedAdagrad η={Configuration.FedSharp.ServerLearningRate}"),
+        };
+        return FormattableString.Invariant($"{ModelName}, {ClientCount} clients ({ClientsPerRound} per round), {partition}, {Rounds} rounds{strategy}");
     }
 
     /// <summary>

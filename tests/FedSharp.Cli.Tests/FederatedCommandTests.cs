@@ -163,6 +163,33 @@ public sealed class FederatedCommandTests : IDisposable
 
     [Fact]
     public async Task LoopbackExample_ServerAndClientProcesses_EveryIterationValid()
+        => await RunLoopbackAsync();
+
+    [Fact]
+    public async Task LoopbackExample_FedProxWithFedAdam_ServerAndClientProcessesEveryIterationValid()
+    {
+        // The keys alone switch FedProx on in both roles: the server sends μ, each client process's trainer claims it
+        // (a client that did not would stop), and the server steps FedAdam on the mean.
+        await RunLoopbackAsync(
+            "aggregation.aggregation_type=FedProx", "aggregation.iid_rate=0.01",
+            "fedsharp.server_optimizer=adam", "fedsharp.server_learning_rate=0.01");
+    }
+
+    [Fact]
+    public async Task Simulate_ServerOptimizerKeyWithoutEffect_NamesTheKeyAndTheFix()
+    {
+        string config = Path.Combine(_directory, "stray.yaml");
+        await File.WriteAllTextAsync(config, "fl_name: stray\nserver_mode: FEDERATED_LEARNING\nround:\n  start_fl_job_threshold: 2\nfedsharp:\n  server_optimizer: adagrad\n  server_beta2: 0.999\n");
+
+        ProcessResult result = await FedSharpProcess.RunAsync("simulate", "--config", config);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("'fedsharp.server_beta2' is 0.999 but has no effect", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(":7", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    private async Task RunLoopbackAsync(params string[] keys)
     {
         var script = new System.Diagnostics.ProcessStartInfo("bash")
         {
@@ -174,6 +201,11 @@ public sealed class FederatedCommandTests : IDisposable
         script.ArgumentList.Add("3");
         script.ArgumentList.Add("--workdir");
         script.ArgumentList.Add(_directory);
+        foreach (string key in keys)
+        {
+            script.ArgumentList.Add("--set");
+            script.ArgumentList.Add(key);
+        }
 
         using var process = System.Diagnostics.Process.Start(script)!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();

@@ -52,6 +52,29 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task RunAsync_FedProxJob_ClientsTrainWithMuAndEveryIterationIsTheirFedAvg()
+    {
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
+        {
+            c.Aggregation.AggregationType = AggregationType.FedProx;
+            c.Aggregation.IidRate = 0.5;
+        });
+        int[] samples = [40, 70, 100];
+        FederatedJob[] jobs = [.. samples.Select((n, i) => federation.CreateJob($"client-{i}", dataSeed: 100 + i, samples: n))];
+
+        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => Task.Run(() => j.RunAsync(CancellationToken.None))));
+        await federation.DriveAsync(run, s_step);
+        FederatedJobResult[] results = await run;
+
+        Assert.All(results, r => Assert.Equal(FederatedJobStopReason.PlanCompleted, r.StopReason));
+        Assert.All(results, r => Assert.All(r.Iterations, i => Assert.True(i.Valid)));
+        for (int iteration = 1; iteration <= 2; iteration++)
+        {
+            AssertClose(FedAvg(federation.Updates, iteration, samples), federation.ModelsHandedOut[iteration + 1]);
+        }
+    }
+
+    [Fact]
     public async Task RunAsync_MoreClientsThanTheThreshold_ExtraClientWaitsAndJoinsTheNextIteration()
     {
         await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>

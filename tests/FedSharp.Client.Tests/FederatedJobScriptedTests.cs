@@ -173,14 +173,81 @@ public sealed class FederatedJobScriptedTests
         var transport = new InProcessTransport((round, _, _) =>
         {
             rounds.Add(round);
-            return Task.FromResult(Reply(StartWithStrategy(global, ("proximal_mu", 0.01))));
+            return Task.FromResult(Reply(StartWithStrategy(global, ("noise_multiplier", 1.1))));
         });
         var job = new FederatedJob(new FederatedJobOptions { FlName = "job", ClientId = "plain", DownloadFinalModel = false, UpdateHooks = [new ClipHook()] }, transport, trainer, new ManualTimeProvider());
 
         FederatedJobException error = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
 
-        Assert.Contains("asks for strategy field(s) 'proximal_mu', which neither this client's trainer nor its update hooks act on", error.Message, StringComparison.Ordinal);
+        Assert.Contains("asks for strategy field(s) 'noise_multiplier', which neither this client's trainer nor its update hooks act on", error.Message, StringComparison.Ordinal);
         Assert.Equal([RoundPaths.StartFLJob], rounds);
+    }
+
+    [Fact]
+    public async Task RunAsync_FedProxPlanTrainerDoesNotClaimMu_StopsBeforeTraining()
+    {
+        LearningTrainer inner = Trainer();
+        ModelParameters global = inner.GetParameters();
+        var rounds = new List<string>();
+        var transport = new InProcessTransport((round, _, _) =>
+        {
+            rounds.Add(round);
+            StartFLJobResponse start = StartWithStrategy(global, (StrategyFieldNames.ProximalMu, 0.01));
+            start.FlPlan.Aggregation.Type = AggregationType.FedProx;
+            return Task.FromResult(Reply(start));
+        });
+        var job = new FederatedJob(new FederatedJobOptions { FlName = "job", ClientId = "custom", DownloadFinalModel = false }, transport, new PlainTrainer(inner), new ManualTimeProvider());
+
+        FederatedJobException error = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
+
+        Assert.Contains("asks for aggregation FedProx, whose proximal term this client's trainer (PlainTrainer) does not add", error.Message, StringComparison.Ordinal);
+        Assert.Equal([RoundPaths.StartFLJob], rounds);
+    }
+
+    [Fact]
+    public async Task RunAsync_FedProxPlanTrainerClaimsMu_TrainsAndUploads()
+    {
+        LearningTrainer trainer = Trainer();
+        ModelParameters global = trainer.GetParameters();
+        var transport = new InProcessTransport((round, _, _) =>
+        {
+            StartFLJobResponse start = StartWithStrategy(global, (StrategyFieldNames.ProximalMu, 0.01));
+            start.FlPlan.Aggregation.Type = AggregationType.FedProx;
+            IMessage reply = round switch
+            {
+                RoundPaths.StartFLJob => start,
+                RoundPaths.UpdateModel => new UpdateModelResponse { Retcode = Retcode.Succeed },
+                RoundPaths.GetResult => new GetResultResponse { Retcode = Retcode.Succeed, Iteration = 1, Outcome = IterationOutcome.Valid },
+                _ => throw new InvalidOperationException($"unexpected round {round}"),
+            };
+            return Task.FromResult(Reply(reply));
+        });
+        var job = new FederatedJob(new FederatedJobOptions { FlName = "job", ClientId = "prox", DownloadFinalModel = false }, transport, trainer, new ManualTimeProvider());
+
+        FederatedJobResult result = await job.RunAsync(CancellationToken.None);
+
+        Assert.Equal(FederatedJobStopReason.PlanCompleted, result.StopReason);
+        Assert.Equal(IterationParticipation.Uploaded, Assert.Single(result.Iterations).Participation);
+    }
+
+    // A custom trainer that knows nothing of strategy fields, as a user's own ITrainer would by default.
+    private sealed class PlainTrainer(ITrainer inner) : ITrainer
+    {
+        public int DataSize => inner.DataSize;
+
+        public int EvaluationDataSize => inner.EvaluationDataSize;
+
+        public int SampleSize => inner.SampleSize;
+
+        public ModelParameters GetParameters() => inner.GetParameters();
+
+        public void SetParameters(ModelParameters parameters) => inner.SetParameters(parameters);
+
+        public LocalTrainingResult Train(LocalTrainingPlan plan) => inner.Train(plan);
+
+        public LocalEvaluationResult? Evaluate() => inner.Evaluate();
+
+        public void Predict(ReadOnlySpan<float> features, Span<int> destination) => inner.Predict(features, destination);
     }
 
     private static StartFLJobResponse StartWithStrategy(ModelParameters global, (string Name, double Value) field)

@@ -125,6 +125,8 @@ internal sealed class InProcessFederation : IAsyncDisposable
             await Task.WhenAny(work, Task.Delay(2));
             if (!work.IsCompleted)
             {
+                // An aggregation under way finishes before time moves, as it would in the moments a real clock gives it.
+                await Coordinator.WhenIdleAsync();
                 Time.Advance(step);
             }
         }
@@ -145,6 +147,8 @@ internal sealed class InProcessFederation : IAsyncDisposable
             await Task.WhenAny(run, Time.WhenTimerArmedAsync(JobTime));
             if (!run.IsCompleted)
             {
+                // An aggregation under way finishes before time moves, as it would in the moments a real clock gives it.
+                await Coordinator.WhenIdleAsync();
                 Time.AdvanceToNextTimer();
             }
         }

@@ -12,12 +12,15 @@ namespace FedSharp.Client.Training;
 /// <see cref="ModelPool"/> while it trains, evaluates or predicts, so many clients can share a few models.
 /// </summary>
 /// <remarks>
+/// It claims FedProx's <c>proximal_mu</c>: with it in the plan, every SGD step adds μ·(w − w_global) to the gradient
+/// (<see cref="ProximalOptimizer"/>), the gradient of μ/2·‖w − w_global‖². The reported loss stays the task loss.
 /// Training that diverges (a non-finite loss or weight) leaves the parameters as they were before it and reports a
 /// failure, as MindSpore's device client restores its model on a NaN loss.
 /// </remarks>
 public sealed class LearningTrainer : ITrainer
 {
     private const int EvaluationBatchSize = 64;
+    private static readonly string[] s_strategyFields = [StrategyFieldNames.ProximalMu];
 
     private readonly ModelPool _models;
     private readonly LabeledDataset _trainData;
@@ -74,6 +77,9 @@ public sealed class LearningTrainer : ITrainer
     public int SampleSize => _models.SampleSize;
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string> StrategyFields => s_strategyFields;
+
+    /// <inheritdoc />
     public ModelParameters GetParameters() => _parameters.Clone();
 
     /// <inheritdoc />
@@ -99,12 +105,17 @@ public sealed class LearningTrainer : ITrainer
         plan.Validate();
         using ModelLease lease = _models.Rent();
         lease.Model.ImportParameters(ModelParametersConversion.ToNamedTensors(_parameters));
-        var optimizer = new Sgd(lease.Model.Parameters, new SgdOptions
+        IOptimizer optimizer = new Sgd(lease.Model.Parameters, new SgdOptions
         {
             LearningRate = plan.LearningRate,
             Momentum = plan.Momentum,
             WeightDecay = plan.WeightDecay,
         });
+        if (plan.Strategy.Scalars.TryGetValue(StrategyFieldNames.ProximalMu, out double mu))
+        {
+            optimizer = Proximal(optimizer, lease, plan, mu);
+        }
+
         var trainer = new Trainer(lease.Model, optimizer, plan.BatchSize);
         double lossSum = 0;
         int samples = 0;
@@ -166,6 +177,25 @@ public sealed class LearningTrainer : ITrainer
         // Evaluation never steps the optimizer; Trainer needs one to exist.
         var optimizer = new Sgd(lease.Model.Parameters, new SgdOptions());
         return new Trainer(lease.Model, optimizer, EvaluationBatchSize);
+    }
+
+    // The anchor is the plan's global model; without one it is the parameters training starts from, which a job has
+    // just set to the global model.
+    private ProximalOptimizer Proximal(IOptimizer optimizer, ModelLease lease, LocalTrainingPlan plan, double mu)
+    {
+        ModelParameters anchor = plan.GlobalModel ?? _parameters.Clone();
+        string? difference = ModelParametersConversion.DescribeLayoutDifference(_parameters, anchor);
+        if (difference is not null)
+        {
+            throw new ArgumentException($"The plan's global model does not fit this trainer's model: {difference}. FedProx pulls towards the model training starts from; send a model of the same architecture.", nameof(plan));
+        }
+
+        if (!(mu >= 0) || !double.IsFinite(mu) || mu > float.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(plan), mu, $"Iteration {plan.Iteration}'s plan asks for proximal_mu {mu}; FedProx's μ (aggregation.iid_rate) must be finite and at least 0.");
+        }
+
+        return new ProximalOptimizer(optimizer, lease.Model.Parameters, [.. anchor.Tensors.Select(t => new ReadOnlyMemory<float>(t.Values))], (float)mu);
     }
 
     private static void CheckSampleSize(ModelPool models, LabeledDataset data, string parameterName)

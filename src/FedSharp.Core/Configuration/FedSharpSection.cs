@@ -33,4 +33,26 @@ public sealed class FedSharpSection
 
     /// <summary><c>fedsharp.seed</c>: seed of the server's random generator (client sampling), in [0, 2147483647]. Default 0.</summary>
     public int Seed { get; set; }
+
+    /// <summary>
+    /// <c>fedsharp.server_optimizer</c>: what the server does with the pseudo-gradient Δ = weighted mean − global model:
+    /// <c>none</c> (the mean is the next model), <c>momentum</c> (FedAvgM), <c>adam</c>, <c>yogi</c> or <c>adagrad</c>
+    /// (FedOpt). Default none.
+    /// </summary>
+    public ServerOptimizerKind ServerOptimizer { get; set; } = ServerOptimizerKind.None;
+
+    /// <summary><c>fedsharp.server_learning_rate</c>: the server step size η, finite and greater than 0. Default 1.</summary>
+    public double ServerLearningRate { get; set; } = 1.0;
+
+    /// <summary><c>fedsharp.server_momentum</c>: FedAvgM's momentum β in [0, 1). Default 0.9.</summary>
+    public double ServerMomentum { get; set; } = 0.9;
+
+    /// <summary><c>fedsharp.server_beta1</c>: FedOpt's first-moment decay β₁ in [0, 1). Default 0.9.</summary>
+    public double ServerBeta1 { get; set; } = 0.9;
+
+    /// <summary><c>fedsharp.server_beta2</c>: FedAdam's and FedYogi's second-moment decay β₂ in [0, 1). Default 0.99.</summary>
+    public double ServerBeta2 { get; set; } = 0.99;
+
+    /// <summary><c>fedsharp.server_tau</c>: FedOpt's adaptivity τ &gt; 0 (added to √v; v starts at τ²). Default 0.001.</summary>
+    public double ServerTau { get; set; } = 1e-3;
 }

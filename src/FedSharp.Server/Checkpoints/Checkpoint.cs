@@ -7,4 +7,5 @@ namespace FedSharp.Server.Checkpoints;
 /// <param name="Parameters">The parameters.</param>
 /// <param name="Path">The file it came from.</param>
 /// <param name="CreatedAt">When it was written.</param>
-public sealed record Checkpoint(int Iteration, ModelParameters Parameters, string Path, DateTimeOffset CreatedAt);
+/// <param name="StrategyState">The strategy's state saved with the model (server momentum, optimizer moments), or null when the strategy keeps none.</param>
+public sealed record Checkpoint(int Iteration, ModelParameters Parameters, string Path, DateTimeOffset CreatedAt, ModelParameters? StrategyState = null);

@@ -12,34 +12,34 @@ namespace FedSharp.Server.Checkpoints;
 /// header  (32 bytes): "FSCK" | u16 format version (1) | u16 reserved (0) | i32 iteration | i64 created (Unix ms)
 ///                     | i64 file length in bytes | i32 tensor count
 /// tensor  (repeated): u16 name length | UTF-8 name | i32 rank | i32 dims[rank] | f32 values[product(dims)]
+/// state   (version 2 only): i32 state tensor count | tensor (repeated, as above)
 /// trailer (32 bytes): SHA-256 of every byte before it
 /// </code>
-/// The declared file length tells a truncated file from a corrupt one; the hash catches any other damage.
+/// The declared file length tells a truncated file from a corrupt one; the hash catches any other damage. Version 2
+/// adds the strategy's state (server momentum, optimizer moments) after the model, in the same file, so the model and
+/// the state it belongs to are written and renamed together; a file without state is still written as version 1.
 /// </summary>
 internal static class CheckpointFormat
 {
     public const ushort Version = 1;
+    public const ushort VersionWithState = 2;
     private const int HeaderLength = 32;
     private const int HashLength = 32;
     private static ReadOnlySpan<byte> Magic => "FSCK"u8;
 
-    public static void Write(Stream destination, int iteration, DateTimeOffset createdAt, ModelParameters parameters)
+    public static void Write(Stream destination, int iteration, DateTimeOffset createdAt, ModelParameters parameters, ModelParameters? state = null)
     {
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("Checkpoints store float32 values in little-endian order; this big-endian platform would need a byte swap that is not implemented.");
         }
 
-        long length = HeaderLength + HashLength;
-        foreach (ParameterTensor tensor in parameters.Tensors)
-        {
-            length += 2 + Encoding.UTF8.GetByteCount(tensor.Name) + 4 + (4L * tensor.Shape.Length) + (4L * tensor.Length);
-        }
+        long length = HeaderLength + HashLength + Length(parameters) + (state is null ? 0 : 4 + Length(state));
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> header = stackalloc byte[HeaderLength];
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], state is null ? Version : VersionWithState);
         BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 0);
         BinaryPrimitives.WriteInt32LittleEndian(header[8..], iteration);
         BinaryPrimitives.WriteInt64LittleEndian(header[12..], createdAt.ToUnixTimeMilliseconds());
@@ -47,6 +47,31 @@ internal static class CheckpointFormat
         BinaryPrimitives.WriteInt32LittleEndian(header[28..], parameters.Count);
         Emit(destination, hash, header);
 
+        WriteTensors(destination, hash, parameters);
+        if (state is not null)
+        {
+            Span<byte> count = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(count, state.Count);
+            Emit(destination, hash, count);
+            WriteTensors(destination, hash, state);
+        }
+
+        destination.Write(hash.GetHashAndReset());
+    }
+
+    private static long Length(ModelParameters tensors)
+    {
+        long length = 0;
+        foreach (ParameterTensor tensor in tensors.Tensors)
+        {
+            length += 2 + Encoding.UTF8.GetByteCount(tensor.Name) + 4 + (4L * tensor.Shape.Length) + (4L * tensor.Length);
+        }
+
+        return length;
+    }
+
+    private static void WriteTensors(Stream destination, IncrementalHash hash, ModelParameters parameters)
+    {
         Span<byte> scratch = stackalloc byte[4];
         foreach (ParameterTensor tensor in parameters.Tensors)
         {
@@ -69,12 +94,10 @@ internal static class CheckpointFormat
 
             Emit(destination, hash, MemoryMarshal.AsBytes(tensor.Values.AsSpan()));
         }
-
-        destination.Write(hash.GetHashAndReset());
     }
 
     /// <summary>Parses <paramref name="bytes"/>; on failure returns null and says which rule the file breaks.</summary>
-    public static (int Iteration, DateTimeOffset CreatedAt, ModelParameters Parameters)? TryRead(ReadOnlySpan<byte> bytes, out string fault)
+    public static (int Iteration, DateTimeOffset CreatedAt, ModelParameters Parameters, ModelParameters? State)? TryRead(ReadOnlySpan<byte> bytes, out string fault)
     {
         if (bytes.Length < HeaderLength)
         {
@@ -89,9 +112,9 @@ internal static class CheckpointFormat
         }
 
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]);
-        if (version != Version)
+        if (version is not (Version or VersionWithState))
         {
-            fault = $"format version {version} is not supported (this build reads version {Version})";
+            fault = $"format version {version} is not supported (this build reads versions {Version} and {VersionWithState})";
             return null;
         }
 
@@ -123,16 +146,20 @@ internal static class CheckpointFormat
         DateTimeOffset createdAt = DateTimeOffset.FromUnixTimeMilliseconds(createdAtMs);
         int count = BinaryPrimitives.ReadInt32LittleEndian(bytes[28..]);
         var reader = new SpanCursor(body, HeaderLength);
-        var tensors = new List<ParameterTensor>(Math.Max(0, Math.Min(count, 4096)));
-        for (int t = 0; t < count; t++)
+        if (!TryReadTensors(ref reader, count, "tensor", out List<ParameterTensor>? tensors, out fault))
         {
-            if (!reader.TryReadTensor(out ParameterTensor? tensor, out fault))
+            return null;
+        }
+
+        List<ParameterTensor>? stateTensors = null;
+        if (version == VersionWithState)
+        {
+            if (!reader.TryReadCount(out int stateCount, out fault)
+                || !TryReadTensors(ref reader, stateCount, "state tensor", out stateTensors, out fault))
             {
-                fault = $"corrupt: tensor {t} of {count}: {fault}";
+                fault = fault.StartsWith("corrupt", StringComparison.Ordinal) ? fault : $"corrupt: {fault}";
                 return null;
             }
-
-            tensors.Add(tensor);
         }
 
         if (reader.Position != body.Length)
@@ -144,13 +171,32 @@ internal static class CheckpointFormat
         try
         {
             fault = string.Empty;
-            return (iteration, createdAt, new ModelParameters(tensors));
+            return (iteration, createdAt, new ModelParameters(tensors), stateTensors is null ? null : new ModelParameters(stateTensors));
         }
         catch (ArgumentException ex)
         {
             fault = $"corrupt: {ex.Message}";
             return null;
         }
+    }
+
+    private static bool TryReadTensors(ref SpanCursor reader, int count, string what, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out List<ParameterTensor>? tensors, out string fault)
+    {
+        tensors = new List<ParameterTensor>(Math.Max(0, Math.Min(count, 4096)));
+        for (int t = 0; t < count; t++)
+        {
+            if (!reader.TryReadTensor(out ParameterTensor? tensor, out fault))
+            {
+                fault = $"corrupt: {what} {t} of {count}: {fault}";
+                tensors = null;
+                return false;
+            }
+
+            tensors.Add(tensor);
+        }
+
+        fault = string.Empty;
+        return true;
     }
 
     private static void Emit(Stream destination, IncrementalHash hash, ReadOnlySpan<byte> bytes)
@@ -164,6 +210,24 @@ internal static class CheckpointFormat
         private readonly ReadOnlySpan<byte> _bytes = bytes;
 
         public int Position { get; private set; } = position;
+
+        public bool TryReadCount(out int count, out string fault)
+        {
+            count = 0;
+            if (!TryTake(4, out ReadOnlySpan<byte> bytes, out fault))
+            {
+                return false;
+            }
+
+            count = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+            if (count < 0)
+            {
+                fault = $"the state tensor count is negative ({count})";
+                return false;
+            }
+
+            return true;
+        }
 
         public bool TryReadTensor([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ParameterTensor? tensor, out string fault)
         {

@@ -6,7 +6,8 @@ namespace FedSharp.Server.Checkpoints;
 /// <summary>
 /// Global models on disk as <c>&lt;root&gt;/&lt;fl_name&gt;/iteration-&lt;n&gt;.ckpt</c>: written atomically (temporary
 /// file, flushed, then renamed over the final name), pruned to the newest few, and read back newest-first on resume,
-/// skipping (and reporting) files that are truncated or corrupt.
+/// skipping (and reporting) files that are truncated or corrupt. When built with a strategy-state source, each file also
+/// holds the strategy's state as of its model (see <see cref="Strategies.IStatefulStrategy"/>).
 /// </summary>
 public sealed class CheckpointStore
 {
@@ -14,13 +15,16 @@ public sealed class CheckpointStore
     private const string Extension = ".ckpt";
     private readonly int _keepCount;
     private readonly TimeProvider _time;
+    private readonly Func<int, ModelParameters?>? _strategyState;
 
     /// <summary>Creates a store under <c><paramref name="rootDirectory"/>/<paramref name="flName"/></c>; the directory is created by <see cref="EnsureDirectory"/> or on first write.</summary>
     /// <param name="rootDirectory">Directory holding one subdirectory per job.</param>
     /// <param name="flName">The job name (MindSpore's <c>fl_name</c>); a single path segment.</param>
     /// <param name="keepCount">Newest checkpoints kept after each write; 1 or more.</param>
     /// <param name="time">Clock for the creation time recorded in each file.</param>
-    public CheckpointStore(string rootDirectory, string flName, int keepCount, TimeProvider time)
+    /// <param name="strategyState">Gives the strategy's state as of the model of an iteration, written into that
+    /// iteration's file; null (or a null result) writes the model alone.</param>
+    public CheckpointStore(string rootDirectory, string flName, int keepCount, TimeProvider time, Func<int, ModelParameters?>? strategyState = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(flName);
@@ -34,6 +38,7 @@ public sealed class CheckpointStore
         Directory = Path.Combine(rootDirectory, flName);
         _keepCount = keepCount;
         _time = time;
+        _strategyState = strategyState;
     }
 
     /// <summary>The job's checkpoint directory.</summary>
@@ -56,7 +61,7 @@ public sealed class CheckpointStore
             System.IO.Directory.CreateDirectory(Directory);
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                CheckpointFormat.Write(stream, iteration, _time.GetUtcNow(), parameters);
+                CheckpointFormat.Write(stream, iteration, _time.GetUtcNow(), parameters, _strategyState?.Invoke(iteration));
                 stream.Flush(flushToDisk: true);
             }
 
@@ -138,7 +143,7 @@ public sealed class CheckpointStore
                 continue;
             }
 
-            return new CheckpointRecovery(new Checkpoint(checkpoint.Iteration, checkpoint.Parameters, path, checkpoint.CreatedAt), faults);
+            return new CheckpointRecovery(new Checkpoint(checkpoint.Iteration, checkpoint.Parameters, path, checkpoint.CreatedAt, checkpoint.State), faults);
         }
 
         return new CheckpointRecovery(null, faults);

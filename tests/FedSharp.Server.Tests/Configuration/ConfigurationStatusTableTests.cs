@@ -161,6 +161,9 @@ public sealed partial class ConfigurationStatusTableTests : IDisposable
     {
         "enable_ssl" => [$"{key}={value}", "ssl.server_cert_path=server.pfx", "ssl.ca_cert_path=ca.pem"],
         "unsupervised.eval_type" => [$"{key}={value}", "unsupervised.cluster_client_num=1"],
+        "aggregation.iid_rate" => [$"{key}={value}", "aggregation.aggregation_type=FedProx"],
+        "fedsharp.server_learning_rate" or "fedsharp.server_momentum" => [$"{key}={value}", "fedsharp.server_optimizer=momentum"],
+        "fedsharp.server_beta1" or "fedsharp.server_beta2" or "fedsharp.server_tau" => [$"{key}={value}", "fedsharp.server_optimizer=yogi"],
         _ => [$"{key}={value}"],
     };
 
@@ -191,7 +194,7 @@ public sealed partial class ConfigurationStatusTableTests : IDisposable
         foreach (double candidate in new[] { value * 0.5, value * 1.5, value + 0.5, 0.75 })
         {
             string text = candidate.ToString("R", CultureInfo.InvariantCulture);
-            if (candidate != value && TryLoad($"{key}={text}"))
+            if (candidate != value && TryLoad(With(key, text)))
             {
                 return text;
             }
@@ -200,11 +203,11 @@ public sealed partial class ConfigurationStatusTableTests : IDisposable
         throw new InvalidOperationException($"No probe value near {value} loads for '{key}'.");
     }
 
-    private bool TryLoad(string assignment)
+    private bool TryLoad(string[] assignments)
     {
         try
         {
-            BaseConfiguration().ApplyOverrides([assignment]);
+            BaseConfiguration().ApplyOverrides(assignments);
             return true;
         }
         catch (ConfigurationException)

@@ -183,6 +183,7 @@ public sealed class RoundCoordinatorTests : IDisposable
             Assert.Equal(RoundRetcode.Succeed, (await coordinator.UpdateModelAsync(new ClientUpdate(id, 1, Models.Filled(i % 8), 1 + (i % 5)), CancellationToken.None)).Code);
         })));
 
+        await coordinator.WhenIdleAsync();
         long weightedSum = Enumerable.Range(0, participants).Sum(i => (long)(i % 8) * (1 + (i % 5)));
         long totalWeight = Enumerable.Range(0, participants).Sum(i => 1L + (i % 5));
         PublishedModel published = (await _models.GetCurrentAsync(CancellationToken.None))!;

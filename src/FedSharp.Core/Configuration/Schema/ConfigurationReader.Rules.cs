@@ -14,6 +14,8 @@ internal sealed partial class ConfigurationReader
             RequireWhenSsl("ssl.ca_cert_path", c.Ssl.CaCertPath, "the CA certificate");
         }
 
+        CheckStrategyKeys(c);
+
         if (c.Unsupervised.EvalType != UnsupervisedEvalType.NotEval && c.Unsupervised.ClusterClientNum < 1)
         {
             ReportAt(
@@ -37,6 +39,51 @@ internal sealed partial class ConfigurationReader
                     "encrypt.pw_encrypt.reconstruct_secrets_threshold",
                     $"'encrypt.pw_encrypt.reconstruct_secrets_threshold' is {t}; with PW_ENCRYPT the shareSecrets threshold ({share}) must be at least t + 1 = {t + 1}; lower it or raise 'round.start_fl_job_threshold'");
             }
+        }
+    }
+
+    private static readonly JobConfiguration s_defaults = new();
+
+    // Fail closed: a key set away from its default that the chosen strategy never reads is an error, not a no-op,
+    // because whoever wrote it believes it acts.
+    private void CheckStrategyKeys(JobConfiguration c)
+    {
+        if (c.Aggregation.AggregationType != AggregationType.FedProx)
+        {
+            RefuseWithout("aggregation.iid_rate", c, $"it is FedProx's μ and 'aggregation.aggregation_type' is {c.Aggregation.AggregationType}; set aggregation_type: FedProx or remove the key");
+        }
+
+        ServerOptimizerKind optimizer = c.FedSharp.ServerOptimizer;
+        string chosen = ConfigurationSchema.ByPath["fedsharp.server_optimizer"].Show(c);
+        if (optimizer == ServerOptimizerKind.None)
+        {
+            RefuseWithout("fedsharp.server_learning_rate", c, "'fedsharp.server_optimizer' is none, which takes the weighted mean as the next model; set server_optimizer to momentum, adam, yogi or adagrad, or remove the key");
+        }
+
+        if (optimizer != ServerOptimizerKind.Momentum)
+        {
+            RefuseWithout("fedsharp.server_momentum", c, $"it is FedAvgM's momentum and 'fedsharp.server_optimizer' is {chosen}; set server_optimizer: momentum or remove the key");
+        }
+
+        if (optimizer is not (ServerOptimizerKind.Adam or ServerOptimizerKind.Yogi or ServerOptimizerKind.Adagrad))
+        {
+            RefuseWithout("fedsharp.server_beta1", c, $"it is FedOpt's first-moment decay and 'fedsharp.server_optimizer' is {chosen}; set server_optimizer to adam, yogi or adagrad, or remove the key");
+            RefuseWithout("fedsharp.server_tau", c, $"it is FedOpt's adaptivity and 'fedsharp.server_optimizer' is {chosen}; set server_optimizer to adam, yogi or adagrad, or remove the key");
+        }
+
+        if (optimizer is not (ServerOptimizerKind.Adam or ServerOptimizerKind.Yogi))
+        {
+            RefuseWithout("fedsharp.server_beta2", c, $"it is the second-moment decay of FedAdam and FedYogi and 'fedsharp.server_optimizer' is {chosen}{(optimizer == ServerOptimizerKind.Adagrad ? " (FedAdagrad sums squares without decay)" : string.Empty)}; set server_optimizer to adam or yogi, or remove the key");
+        }
+    }
+
+    private void RefuseWithout(string path, JobConfiguration c, string reason)
+    {
+        ConfigurationKey key = ConfigurationSchema.ByPath[path];
+        string value = key.Show(c);
+        if (!string.Equals(value, key.Show(s_defaults), StringComparison.Ordinal))
+        {
+            ReportAt(path, $"'{path}' is {value} but has no effect: {reason}");
         }
     }
 

@@ -182,6 +182,16 @@ internal static class ConfigurationSchema
         Count("fedsharp.seed", 0, int.MaxValue, c => c.FedSharp.Seed, (c, v) => c.FedSharp.Seed = v),
         new TextKey("fedsharp.model", c => c.FedSharp.Model, (c, v) => c.FedSharp.Model = v, isValid: static v => v.Length > 0, expectation: "a model-zoo name such as simple-cnn"),
         Count("fedsharp.model_seed", 0, int.MaxValue, c => c.FedSharp.ModelSeed, (c, v) => c.FedSharp.ModelSeed = v),
+        new ChoiceKey<ServerOptimizerKind>(
+            "fedsharp.server_optimizer",
+            [("none", ServerOptimizerKind.None), ("momentum", ServerOptimizerKind.Momentum), ("adam", ServerOptimizerKind.Adam), ("yogi", ServerOptimizerKind.Yogi), ("adagrad", ServerOptimizerKind.Adagrad)],
+            c => c.FedSharp.ServerOptimizer,
+            (c, v) => c.FedSharp.ServerOptimizer = v),
+        new RealKey("fedsharp.server_learning_rate", 0, false, double.PositiveInfinity, false, c => c.FedSharp.ServerLearningRate, (c, v) => c.FedSharp.ServerLearningRate = v),
+        new RealKey("fedsharp.server_momentum", 0, true, 1, false, c => c.FedSharp.ServerMomentum, (c, v) => c.FedSharp.ServerMomentum = v),
+        new RealKey("fedsharp.server_beta1", 0, true, 1, false, c => c.FedSharp.ServerBeta1, (c, v) => c.FedSharp.ServerBeta1 = v),
+        new RealKey("fedsharp.server_beta2", 0, true, 1, false, c => c.FedSharp.ServerBeta2, (c, v) => c.FedSharp.ServerBeta2 = v),
+        new RealKey("fedsharp.server_tau", 0, false, double.PositiveInfinity, false, c => c.FedSharp.ServerTau, (c, v) => c.FedSharp.ServerTau = v),
 
         Count("simulation.clients", 1, 1_000_000, c => c.Simulation.Clients, (c, v) => c.Simulation.Clients = v),
         new ChoiceKey<SimulationDataset>(

@@ -1,0 +1,125 @@
+using FedSharp.Core.Configuration;
+using FedSharp.Core.Protocol;
+using FedSharp.Server.Strategies;
+
+namespace FedSharp.Server.Tests.Configuration;
+
+/// <summary>
+/// The strategy keys end to end in configuration: what each combination builds, and every key that would have no
+/// effect with the chosen strategy stopping loading with its name, its line and the fix.
+/// </summary>
+public sealed class StrategyKeysTests
+{
+    private const string Base = """
+        fl_name: keys
+        server_mode: FEDERATED_LEARNING
+        round:
+          start_fl_job_threshold: 2
+        """;
+
+    [Theory]
+    [InlineData("aggregation.aggregation_type=FedAvg", typeof(FedAvg))]
+    [InlineData("aggregation.aggregation_type=FedProx", typeof(FedProx))]
+    [InlineData("fedsharp.server_optimizer=momentum", typeof(FedAvgM))]
+    [InlineData("fedsharp.server_optimizer=adam", typeof(FedAdam))]
+    [InlineData("fedsharp.server_optimizer=yogi", typeof(FedYogi))]
+    [InlineData("fedsharp.server_optimizer=adagrad", typeof(FedAdagrad))]
+    public void FromConfiguration_Keys_BuildTheStrategy(string assignment, Type expected)
+    {
+        JobConfiguration configuration = JobConfiguration.Parse(Base, "job.yaml", [assignment]);
+
+        IStrategy strategy = StrategyMapping.FromConfiguration(configuration);
+
+        Assert.IsType(expected, strategy);
+    }
+
+    [Fact]
+    public void FromConfiguration_FedProxWithAdam_AdamOverFedProxWithMuAndRate()
+    {
+        JobConfiguration configuration = JobConfiguration.Parse(Base, "job.yaml",
+        [
+            "aggregation.aggregation_type=FedProx", "aggregation.iid_rate=0.01",
+            "fedsharp.server_optimizer=adam", "fedsharp.server_learning_rate=0.03",
+        ]);
+
+        var adam = Assert.IsType<FedAdam>(StrategyMapping.FromConfiguration(configuration));
+
+        Assert.Equal(0.03, adam.LearningRate);
+        Assert.Equal(0.01, Assert.IsType<FedProx>(adam.Inner).ProximalMu);
+    }
+
+    [Theory]
+    [InlineData("aggregation.iid_rate", "0.01", "", "aggregation_type: FedProx")]
+    [InlineData("fedsharp.server_learning_rate", "0.1", "", "server_optimizer to momentum, adam, yogi or adagrad")]
+    [InlineData("fedsharp.server_momentum", "0.5", "adam", "server_optimizer: momentum")]
+    [InlineData("fedsharp.server_beta1", "0.5", "momentum", "server_optimizer to adam, yogi or adagrad")]
+    [InlineData("fedsharp.server_tau", "0.01", "none", "server_optimizer to adam, yogi or adagrad")]
+    [InlineData("fedsharp.server_beta2", "0.999", "adagrad", "FedAdagrad sums squares without decay")]
+    [InlineData("fedsharp.server_beta2", "0.999", "momentum", "server_optimizer to adam or yogi")]
+    public void Load_KeyWithoutEffectForTheStrategy_FailsNamingKeyLineAndFix(string key, string value, string optimizer, string fix)
+    {
+        string section = key[..key.IndexOf('.', StringComparison.Ordinal)];
+        string name = key[(section.Length + 1)..];
+        string yaml = section == "fedsharp"
+            ? $"{Base}\nfedsharp:\n  {(optimizer.Length > 0 ? $"server_optimizer: {optimizer}\n  " : string.Empty)}{name}: {value}\n"
+            : $"{Base}\n{section}:\n  {name}: {value}\n";
+
+        var error = Assert.Throws<ConfigurationException>(() => JobConfiguration.Parse(yaml, "job.yaml"));
+
+        ConfigurationError named = Assert.Single(error.Errors);
+        Assert.Equal(key, named.KeyPath);
+        Assert.True(named.Line > 4, $"The error points at line {named.Line}, not at the key.");
+        Assert.Contains($"'{key}' is {value} but has no effect", named.Message, StringComparison.Ordinal);
+        Assert.Contains(fix, named.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("fedsharp.server_learning_rate=0")]
+    [InlineData("fedsharp.server_momentum=1")]
+    [InlineData("fedsharp.server_beta1=-0.1")]
+    [InlineData("fedsharp.server_beta2=1")]
+    [InlineData("fedsharp.server_tau=0")]
+    [InlineData("aggregation.iid_rate=1.5")]
+    public void Load_ValueOutOfRange_FailsNamingKeyAndRange(string assignment)
+    {
+        string key = assignment[..assignment.IndexOf('=', StringComparison.Ordinal)];
+
+        var error = Assert.Throws<ConfigurationException>(() => JobConfiguration.Parse(Base, "job.yaml", [assignment]));
+
+        Assert.Contains(error.Errors, e => e.KeyPath == key && e.Message.Contains("it must be", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_CodeBuiltConfigurationWithStrayKey_FailsNamingIt()
+    {
+        JobConfiguration configuration = JobConfiguration.Parse(Base, "job.yaml");
+        configuration.FedSharp.ServerBeta1 = 0.5;
+
+        var error = Assert.Throws<ConfigurationException>(configuration.Validate);
+
+        Assert.Equal("fedsharp.server_beta1", Assert.Single(error.Errors).KeyPath);
+    }
+
+    [Theory]
+    [InlineData("Scaffold")]
+    [InlineData("FedNova")]
+    [InlineData("FedCM")]
+    public void FindUnsupported_UnbuiltAggregationType_StillRefusedNamingWhatIsBuilt(string type)
+    {
+        JobConfiguration configuration = JobConfiguration.Parse(Base, "job.yaml", [$"aggregation.aggregation_type={type}"]);
+
+        ConfigurationError refused = Assert.Single(configuration.FindUnsupported());
+
+        Assert.Equal("aggregation.aggregation_type", refused.KeyPath);
+        Assert.Contains("use FedAvg or FedProx", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FindUnsupported_FedProxWithMu_NothingRefused()
+    {
+        JobConfiguration configuration = JobConfiguration.Parse(Base, "job.yaml", ["aggregation.aggregation_type=FedProx", "aggregation.iid_rate=0.01"]);
+
+        Assert.Empty(configuration.FindUnsupported());
+        Assert.Equal(AggregationType.FedProx, configuration.ToFLPlan().Aggregation.Type);
+    }
+}
