@@ -27,7 +27,8 @@ public static class RedisConnector
         ConfigurationOptions configuration = CreateConfiguration(options, tls);
 
         ConnectionMultiplexer connection;
-        Task<ConnectionMultiplexer> connecting = ConnectionMultiplexer.ConnectAsync(configuration);
+        var log = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        Task<ConnectionMultiplexer> connecting = ConnectionMultiplexer.ConnectAsync(configuration, log);
         try
         {
             connection = await connecting.WaitAsync(cancellationToken);
@@ -40,7 +41,15 @@ public static class RedisConnector
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or System.Security.Authentication.AuthenticationException or IOException)
         {
-            throw new RedisStoreException(Describe(ex, options, addresses, tls), ex);
+            // The client's exception is generic ("it was not possible to connect"); its connect log, and for TLS a
+            // handshake of our own, say why. Both are only searched, never repeated, so nothing in them can leak.
+            string evidence = AllMessages(ex) + " | " + log;
+            if (options.UseTls && tls.Fault is null)
+            {
+                evidence += " | " + await ProbeTlsAsync(options, tls, cancellationToken);
+            }
+
+            throw new RedisStoreException(Describe(evidence, options, addresses, tls), ex);
         }
 
         try
@@ -50,7 +59,8 @@ public static class RedisConnector
             await connection.GetDatabase(options.Database).KeyExistsAsync(new RedisKeys(options.KeyPrefix).Model);
             return connection;
         }
-        catch (RedisServerException ex) when (ex.Message.Contains("DB index", StringComparison.OrdinalIgnoreCase))
+        catch (Exception ex) when ((ex is RedisServerException && ex.Message.Contains("DB index", StringComparison.OrdinalIgnoreCase))
+            || (ex is RedisCommandException && ex.Message.Contains("database does not exist", StringComparison.OrdinalIgnoreCase)))
         {
             await connection.DisposeAsync();
             throw new RedisStoreException($"Redis at {addresses} has no database {options.Database}: set {nameof(RedisStoreOptions.Database)} to one the server has (0 to 15 on a default redis-server; always 0 on Redis Cluster).", ex);
@@ -58,7 +68,7 @@ public static class RedisConnector
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             await connection.DisposeAsync();
-            throw new RedisStoreException(Describe(ex, options, addresses, tls), ex);
+            throw new RedisStoreException(Describe(AllMessages(ex), options, addresses, tls), ex);
         }
     }
 
@@ -98,13 +108,21 @@ public static class RedisConnector
         return configuration;
     }
 
-    private static string Describe(Exception ex, RedisStoreOptions options, string addresses, TlsCheck tls)
+    private static string Describe(string text, RedisStoreOptions options, string addresses, TlsCheck tls)
     {
-        string text = AllMessages(ex);
         string timeout = options.ConnectTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
         if (tls.Fault is { } tlsFault)
         {
             return $"Redis at {addresses} presented a TLS certificate that was not accepted ({tlsFault}): set {nameof(RedisStoreOptions.TlsCaCertificatePath)} to the PEM file of the CA that signed the server's certificate.";
+        }
+
+        // A refused password is followed by NOAUTH replies to the commands after it, so WRONGPASS is looked for first.
+        bool passwordGiven = !string.IsNullOrEmpty(options.Password);
+        if (text.Contains("WRONGPASS", StringComparison.Ordinal) || text.Contains("invalid password", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("invalid username-password", StringComparison.OrdinalIgnoreCase) || (passwordGiven && text.Contains("NOAUTH", StringComparison.Ordinal)))
+        {
+            string who = string.IsNullOrEmpty(options.User) ? "the password" : $"the password of user '{options.User}'";
+            return $"Redis at {addresses} refused {who}: check {nameof(RedisStoreOptions.Password)} and {nameof(RedisStoreOptions.User)} against the server's requirepass or ACL.";
         }
 
         if (text.Contains("NOAUTH", StringComparison.Ordinal))
@@ -112,21 +130,55 @@ public static class RedisConnector
             return $"Redis at {addresses} requires a password and none was given: set {nameof(RedisStoreOptions.Password)} (and {nameof(RedisStoreOptions.User)} for an ACL user).";
         }
 
-        if (text.Contains("WRONGPASS", StringComparison.Ordinal) || text.Contains("invalid password", StringComparison.OrdinalIgnoreCase)
-            || text.Contains("invalid username-password", StringComparison.OrdinalIgnoreCase))
+        if (options.UseTls && text.Contains("certificate required", StringComparison.OrdinalIgnoreCase))
         {
-            string who = string.IsNullOrEmpty(options.User) ? "the password" : $"the password of user '{options.User}'";
-            return $"Redis at {addresses} refused {who}: check {nameof(RedisStoreOptions.Password)} and {nameof(RedisStoreOptions.User)} against the server's requirepass or ACL.";
+            return $"Redis at {addresses} refused the TLS connection because it requires a client certificate (tls-auth-clients): set {nameof(RedisStoreOptions.TlsClientCertificatePath)} and {nameof(RedisStoreOptions.TlsClientKeyPath)} to a certificate its CA signed.";
         }
 
-        if (options.UseTls && (text.Contains("SSL", StringComparison.OrdinalIgnoreCase) || text.Contains("TLS", StringComparison.Ordinal)
+        if (options.UseTls && (text.Contains("SSL_ERROR", StringComparison.Ordinal) || text.Contains("alert", StringComparison.OrdinalIgnoreCase)
             || text.Contains("AuthenticationFailure", StringComparison.Ordinal)))
         {
-            return $"Redis at {addresses} did not complete the TLS handshake within {timeout}: check that it listens with TLS on that port (tls-port) and, when it sets tls-auth-clients, give {nameof(RedisStoreOptions.TlsClientCertificatePath)} and {nameof(RedisStoreOptions.TlsClientKeyPath)}.";
+            return $"Redis at {addresses} did not complete the TLS handshake: check that it listens with TLS on that port (tls-port) and, when it sets tls-auth-clients, give {nameof(RedisStoreOptions.TlsClientCertificatePath)} and {nameof(RedisStoreOptions.TlsClientKeyPath)}.";
         }
 
         string refused = text.Contains("refused", StringComparison.OrdinalIgnoreCase) ? " (connection refused)" : string.Empty;
         return $"Redis at {addresses} did not answer within {timeout}{refused}: start redis-server there or set distributed_cache.address ({nameof(RedisStoreOptions.Endpoints)}).";
+    }
+
+    /// <summary>
+    /// Opens one TLS connection to the first endpoint the way the client does and sends PING: a server that wants a
+    /// client certificate says so only in an alert after the handshake, which the client does not always report.
+    /// </summary>
+    private static async Task<string> ProbeTlsAsync(RedisStoreOptions options, TlsCheck tls, CancellationToken cancellationToken)
+    {
+        if (!RedisStoreOptions.TryParseEndpoint(options.Endpoints[0], out string host, out int port))
+        {
+            return string.Empty;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(host, port, timeout.Token);
+            await using var ssl = new SslStream(client.GetStream(), leaveInnerStreamOpen: false, tls.Validate);
+            await ssl.AuthenticateAsClientAsync(
+                new SslClientAuthenticationOptions
+                {
+                    TargetHost = host,
+                    ClientCertificates = tls.ClientCertificate is null ? null : [tls.ClientCertificate],
+                },
+                timeout.Token);
+            await ssl.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
+            byte[] reply = new byte[64];
+            int read = await ssl.ReadAsync(reply, timeout.Token);
+            return read == 0 ? "the server closed the connection" : System.Text.Encoding.ASCII.GetString(reply, 0, read);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
+        {
+            return AllMessages(ex);
+        }
     }
 
     private static string AllMessages(Exception ex)

@@ -12,7 +12,7 @@ public sealed class RedisStoreOptions
     /// The servers as <c>host:port</c> (MindSpore's <c>distributed_cache.address</c>); one is enough, several give the
     /// client replicas or cluster nodes to start from. At least one; default <c>127.0.0.1:6379</c>.
     /// </summary>
-    public IList<string> Endpoints { get; } = ["127.0.0.1:6379"];
+    public IReadOnlyList<string> Endpoints { get; set; } = ["127.0.0.1:6379"];
 
     /// <summary>The ACL user name (Redis 6+); null or empty for the <c>default</c> user. Default null.</summary>
     public string? User { get; set; }
@@ -68,12 +68,12 @@ public sealed class RedisStoreOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (Endpoints.Count == 0)
+        if (Endpoints is null || Endpoints.Count == 0)
         {
             problems.Add($"{nameof(Endpoints)} is empty; give at least one Redis address as host:port, for example 127.0.0.1:6379.");
         }
 
-        foreach (string endpoint in Endpoints)
+        foreach (string endpoint in Endpoints ?? [])
         {
             if (!TryParseEndpoint(endpoint, out _, out _))
             {
