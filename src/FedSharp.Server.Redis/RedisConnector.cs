@@ -49,7 +49,7 @@ public static class RedisConnector
                 evidence += " | " + await ProbeTlsAsync(options, tls, cancellationToken);
             }
 
-            throw new RedisStoreException(Describe(evidence, options, addresses, tls), ex);
+            throw new RedisStoreException(Describe(evidence, options, addresses, tls) , ex);
         }
 
         try
@@ -130,7 +130,8 @@ public static class RedisConnector
             return $"Redis at {addresses} requires a password and none was given: set {nameof(RedisStoreOptions.Password)} (and {nameof(RedisStoreOptions.User)} for an ACL user).";
         }
 
-        if (options.UseTls && text.Contains("certificate required", StringComparison.OrdinalIgnoreCase))
+        if (options.UseTls && (text.Contains("certificate required", StringComparison.OrdinalIgnoreCase)
+            || (tls.ClientCertificate is null && text.Contains("closed the connection after the TLS handshake", StringComparison.Ordinal))))
         {
             return $"Redis at {addresses} refused the TLS connection because it requires a client certificate (tls-auth-clients): set {nameof(RedisStoreOptions.TlsClientCertificatePath)} and {nameof(RedisStoreOptions.TlsClientKeyPath)} to a certificate its CA signed.";
         }
@@ -146,7 +147,7 @@ public static class RedisConnector
     }
 
     /// <summary>
-    /// Opens one TLS connection to the first endpoint the way the client does and sends PING: a server that wants a
+    /// Opens one TLS connection to the first endpoint the way the client does and listens: a server that wants a
     /// client certificate says so only in an alert after the handshake, which the client does not always report.
     /// </summary>
     private static async Task<string> ProbeTlsAsync(RedisStoreOptions options, TlsCheck tls, CancellationToken cancellationToken)
@@ -158,6 +159,7 @@ public static class RedisConnector
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
+        bool handshakeCompleted = false;
         try
         {
             using var client = new System.Net.Sockets.TcpClient();
@@ -170,14 +172,23 @@ public static class RedisConnector
                     ClientCertificates = tls.ClientCertificate is null ? null : [tls.ClientCertificate],
                 },
                 timeout.Token);
-            await ssl.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
+            handshakeCompleted = true;
+
+            // Read before writing: a server refusing the client sends its alert and closes; writing first could turn
+            // that close into a reset that loses the alert.
             byte[] reply = new byte[64];
-            int read = await ssl.ReadAsync(reply, timeout.Token);
-            return read == 0 ? "the server closed the connection" : System.Text.Encoding.ASCII.GetString(reply, 0, read);
+            using var listen = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+            listen.CancelAfter(TimeSpan.FromMilliseconds(Math.Min(1000, options.ConnectTimeout.TotalMilliseconds / 2)));
+            int read = await ssl.ReadAsync(reply, listen.Token);
+            return read == 0 ? "the server closed the connection after the TLS handshake" : System.Text.Encoding.ASCII.GetString(reply, 0, read);
+        }
+        catch (OperationCanceledException) when (handshakeCompleted && !cancellationToken.IsCancellationRequested)
+        {
+            return "the TLS handshake completed and the server kept the connection open";
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
         {
-            return AllMessages(ex);
+            return (handshakeCompleted ? "the server closed the connection after the TLS handshake: " : string.Empty) + AllMessages(ex);
         }
     }
 
