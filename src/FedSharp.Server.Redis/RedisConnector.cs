@@ -15,7 +15,8 @@ public static class RedisConnector
     /// <summary>
     /// Connects, authenticates and checks that the chosen database answers; throws <see cref="RedisStoreException"/>
     /// when Redis does not answer within <see cref="RedisStoreOptions.ConnectTimeout"/>, refuses the credentials or
-    /// the TLS handshake. The caller owns (and disposes) the connection.
+    /// the TLS handshake. The caller owns (and disposes) the connection. A failed TLS connect may take up to twice the
+    /// timeout: a second handshake of its own finds out what the server objected to.
     /// </summary>
     public static async Task<IConnectionMultiplexer> ConnectAsync(RedisStoreOptions options, CancellationToken cancellationToken)
     {
@@ -27,7 +28,7 @@ public static class RedisConnector
         ConfigurationOptions configuration = CreateConfiguration(options, tls);
 
         ConnectionMultiplexer connection;
-        var log = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var log = new StringWriter(CultureInfo.InvariantCulture);
         Task<ConnectionMultiplexer> connecting = ConnectionMultiplexer.ConnectAsync(configuration, log);
         try
         {
@@ -49,7 +50,7 @@ public static class RedisConnector
                 evidence += " | " + await ProbeTlsAsync(options, tls, cancellationToken);
             }
 
-            throw new RedisStoreException(Describe(evidence, options, addresses, tls) , ex);
+            throw new RedisStoreException(Describe(evidence, options, addresses, tls), ex);
         }
 
         try
@@ -218,15 +219,30 @@ public static class RedisConnector
 
         public TlsCheck(RedisStoreOptions options)
         {
+            // Both stay loaded for the multiplexer's lifetime: it handshakes again on every reconnect.
             if (!string.IsNullOrEmpty(options.TlsCaCertificatePath))
             {
                 _caPath = options.TlsCaCertificatePath;
-                _ca = X509CertificateLoader.LoadCertificateFromFile(_caPath);
+                try
+                {
+                    _ca = X509CertificateLoader.LoadCertificateFromFile(_caPath);
+                }
+                catch (System.Security.Cryptography.CryptographicException ex)
+                {
+                    throw new ArgumentException($"{nameof(RedisStoreOptions.TlsCaCertificatePath)} is '{_caPath}', which is not a certificate ({ex.Message}); give the CA certificate as a PEM or DER file.", nameof(options), ex);
+                }
             }
 
             if (!string.IsNullOrEmpty(options.TlsClientCertificatePath) && !string.IsNullOrEmpty(options.TlsClientKeyPath))
             {
-                ClientCertificate = X509Certificate2.CreateFromPemFile(options.TlsClientCertificatePath, options.TlsClientKeyPath);
+                try
+                {
+                    ClientCertificate = X509Certificate2.CreateFromPemFile(options.TlsClientCertificatePath, options.TlsClientKeyPath);
+                }
+                catch (System.Security.Cryptography.CryptographicException ex)
+                {
+                    throw new ArgumentException($"{nameof(RedisStoreOptions.TlsClientCertificatePath)} '{options.TlsClientCertificatePath}' and {nameof(RedisStoreOptions.TlsClientKeyPath)} '{options.TlsClientKeyPath}' are not a PEM certificate and its PEM private key ({ex.Message}); give both as PEM files.", nameof(options), ex);
+                }
             }
         }
 
