@@ -178,9 +178,7 @@ public static class RedisConnector
             // Read before writing: a server refusing the client sends its alert and closes; writing first could turn
             // that close into a reset that loses the alert.
             byte[] reply = new byte[64];
-            using var listen = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-            listen.CancelAfter(TimeSpan.FromMilliseconds(Math.Min(1000, options.ConnectTimeout.TotalMilliseconds / 2)));
-            int read = await ssl.ReadAsync(reply, listen.Token);
+            int read = await ssl.ReadAsync(reply, timeout.Token);
             return read == 0 ? "the server closed the connection after the TLS handshake" : System.Text.Encoding.ASCII.GetString(reply, 0, read);
         }
         catch (OperationCanceledException) when (handshakeCompleted && !cancellationToken.IsCancellationRequested)
