@@ -1,5 +1,6 @@
 using FedSharp.Server.Stores;
 using FedSharp.Testing;
+using FedSharp.Testing.Stores;
 
 namespace FedSharp.Server.Tests.Stores;
 

@@ -1,10 +1,10 @@
 using FedSharp.Server.Stores;
 
-namespace FedSharp.Server.Tests.Stores;
+namespace FedSharp.Testing.Stores;
 
 /// <summary>
-/// What every <see cref="ILeaderLease"/> must do; a test class per implementation inherits it and says how time
-/// passes for it (a manual clock in memory, real waiting against a server).
+/// What every <see cref="ILeaderLease"/> must do; a test class per implementation (in memory, Redis, Garnet) inherits
+/// it and says how time passes for it: a manual clock that the lease reads, so no test waits for an expiry.
 /// </summary>
 public abstract class LeaderLeaseContract
 {
