@@ -311,5 +311,5 @@ public sealed partial class RedisUpdateStore : IUpdateStore, IAsyncDisposable
     }
 
     private RedisStoreException Unreadable(RedisKey key, string fault)
-        => new($"The update store's '{key}' on Redis at {_addresses} is unreadable: {fault}. The iteration cannot be aggregated; let it fail (its window closes) or delete the key.");
+        => new($"The update store's '{key}' on Redis at {_addresses} is unreadable: {fault}. The iteration cannot be aggregated: it fails with this message as its reason and the next one starts from fresh keys.");
 }
