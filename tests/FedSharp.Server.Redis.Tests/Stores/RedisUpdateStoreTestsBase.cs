@@ -142,6 +142,43 @@ public abstract class RedisUpdateStoreTestsBase(StoreServerFixture server) : Upd
     }
 
     [Fact]
+    public async Task AddAsync_GroupHoldsAClientAnotherServerAdded_RefoldsWithoutItAndSumsExactly()
+    {
+        var time = new ManualTimeProvider();
+        var log = new ConcurrentQueue<RoundTrip>();
+        await using RedisUpdateStore other = CreateRedisStore("server-b");
+        await using var store = new RedisUpdateStore(
+            CountingConnection.Wrap(Server.Connection, log), _options, Options("server-a", TimeSpan.FromMilliseconds(50)), time);
+        await other.AddAsync([new ClientUpdate("c1", 1, Filled(1), 1)], CancellationToken.None);
+
+        Task<IReadOnlyList<UpdateReceipt>> retry = store.AddAsync([new ClientUpdate("c1", 1, Filled(100), 1)], CancellationToken.None);
+        Task<IReadOnlyList<UpdateReceipt>> fresh = store.AddAsync([new ClientUpdate("c2", 1, Filled(2), 1)], CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal([new UpdateReceipt(UpdateAdmission.AlreadyHeld, 2)], await retry);
+        Assert.Equal([new UpdateReceipt(UpdateAdmission.Added, 2)], await fresh);
+        Assert.Equal(2, log.Count);
+        IterationAggregate aggregate = (await store.ReadAsync(1, CancellationToken.None))!;
+        Assert.All(Flatten(aggregate.WeightedSum), v => Assert.Equal(3f, v));
+        Assert.Equal(["c1", "c2"], aggregate.Contributors);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_AddsWaitingForTheirWindow_AreWrittenFirst()
+    {
+        var time = new ManualTimeProvider();
+        RedisUpdateStore store = new(Server.Connection, _options, Options("server-a", TimeSpan.FromSeconds(1)), time);
+        Task<IReadOnlyList<UpdateReceipt>> waiting = store.AddAsync([new ClientUpdate("c1", 1, Filled(1), 1)], CancellationToken.None);
+
+        await store.DisposeAsync();
+        await using RedisUpdateStore reader = CreateRedisStore("server-b");
+
+        Assert.Equal([new UpdateReceipt(UpdateAdmission.Added, 1)], await waiting);
+        Assert.Equal(["c1"], (await reader.ReadAsync(1, CancellationToken.None))!.Contributors);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.AddAsync([new ClientUpdate("c2", 1, Filled(1), 1)], CancellationToken.None));
+    }
+
+    [Fact]
     public async Task AddAsync_GroupReachesMaxUpdates_WrittenBeforeTheWindowEnds()
     {
         var time = new ManualTimeProvider();
