@@ -30,7 +30,10 @@ public sealed class FederatedServerOptions
     /// <summary>The published global model. Default: a new <see cref="InMemoryModelStore"/>.</summary>
     public IModelStore? ModelStore { get; set; }
 
-    /// <summary>How updates become the next model. Default: <see cref="FedAvg"/>.</summary>
+    /// <summary>
+    /// How updates become the next model. Default: the robust rule of <c>fedsharp.robust_aggregation</c>
+    /// (<see cref="RobustAggregation.FromConfiguration"/>), else <see cref="FedAvg"/>. Setting both is refused.
+    /// </summary>
     public IStrategy? Strategy { get; set; }
 
     /// <summary>
@@ -57,6 +60,13 @@ public sealed class FederatedServerOptions
         if (InitialModel is null)
         {
             throw new ArgumentException($"{nameof(FederatedServerOptions)}.{nameof(InitialModel)} is null; give the model of iteration 0 (for example from the model zoo).", nameof(InitialModel));
+        }
+
+        if (Strategy is not null && Configuration.FedSharp.RobustAggregation != RobustAggregationRule.None)
+        {
+            throw new ArgumentException(
+                $"{nameof(FederatedServerOptions)}.{nameof(Strategy)} is {Strategy.GetType().Name} but the configuration's 'fedsharp.robust_aggregation' also chooses a strategy; set robust_aggregation: none or leave {nameof(Strategy)} null.",
+                nameof(Strategy));
         }
 
         if (Time is null)

@@ -7,7 +7,7 @@ namespace FedSharp.Core.Configuration.Schema;
 /// Every key FedSharp reads from YAML: MindSpore Federated's schema (its key names, ranges and defaults) plus the
 /// <c>fedsharp</c> section. docs/configuration.md documents the same table.
 /// </summary>
-internal static class ConfigurationSchema
+internal static partial class ConfigurationSchema
 {
     private const string Milliseconds = "(milliseconds)";
 
@@ -182,6 +182,7 @@ internal static class ConfigurationSchema
         Count("fedsharp.seed", 0, int.MaxValue, c => c.FedSharp.Seed, (c, v) => c.FedSharp.Seed = v),
         new TextKey("fedsharp.model", c => c.FedSharp.Model, (c, v) => c.FedSharp.Model = v, isValid: static v => v.Length > 0, expectation: "a model-zoo name such as simple-cnn"),
         Count("fedsharp.model_seed", 0, int.MaxValue, c => c.FedSharp.ModelSeed, (c, v) => c.FedSharp.ModelSeed = v),
+        .. RobustAggregationKeys(),
 
         Count("simulation.clients", 1, 1_000_000, c => c.Simulation.Clients, (c, v) => c.Simulation.Clients = v),
         new ChoiceKey<SimulationDataset>(
@@ -205,5 +206,6 @@ internal static class ConfigurationSchema
         Count("simulation.threads", 0, 1024, c => c.Simulation.Threads, (c, v) => c.Simulation.Threads = v),
         Count("simulation.seed", 0, int.MaxValue, c => c.Simulation.Seed, (c, v) => c.Simulation.Seed = v),
         new TextKey("simulation.report_dir", c => c.Simulation.ReportDir, (c, v) => c.Simulation.ReportDir = v),
+        .. AttackKeys(),
     ];
 }
