@@ -11,7 +11,7 @@ namespace FedSharp.Simulation;
 /// started from it and hands the same rounds, thresholds and training plan to every virtual client; these properties
 /// are the typed view the simulator itself needs.
 /// </summary>
-public sealed class SimulationOptions
+public sealed partial class SimulationOptions
 {
     /// <summary>The server's metrics file inside the report directory.</summary>
     public const string MetricsFileName = "metrics.json";
@@ -141,7 +141,7 @@ public sealed class SimulationOptions
             PartitionerKind.Shards => FormattableString.Invariant($"{Partition.ShardsPerClient} shards per client"),
             _ => Partition.Kind.ToString(),
         };
-        return FormattableString.Invariant($"{ModelName}, {ClientCount} clients ({ClientsPerRound} per round), {partition}, {Rounds} rounds");
+        return FormattableString.Invariant($"{ModelName}, {ClientCount} clients ({ClientsPerRound} per round), {partition}, {Rounds} rounds") + DescribeAttack();
     }
 
     /// <summary>
