@@ -161,6 +161,13 @@ public sealed partial class ConfigurationStatusTableTests : IDisposable
     {
         "enable_ssl" => [$"{key}={value}", "ssl.server_cert_path=server.pfx", "ssl.ca_cert_path=ca.pem"],
         "unsupervised.eval_type" => [$"{key}={value}", "unsupervised.cluster_client_num=1"],
+        "fedsharp.robust_aggregation" => [$"{key}={value}", "round.start_fl_job_threshold=10"],
+        "fedsharp.trimmed_mean_beta" => [$"{key}={value}", "fedsharp.robust_aggregation=trimmed_mean", "round.start_fl_job_threshold=10"],
+        "fedsharp.krum_byzantine" => [$"{key}={value}", "fedsharp.robust_aggregation=krum", "round.start_fl_job_threshold=10"],
+        "fedsharp.multi_krum_selected" => [$"{key}={value}", "fedsharp.robust_aggregation=multi_krum", "round.start_fl_job_threshold=10"],
+        "simulation.attack" => [$"{key}={value}", "simulation.attackers=0.2"],
+        "simulation.attackers" => [$"{key}={value}", "simulation.attack=sign_flip"],
+        "simulation.attack_scale" => [$"{key}={value}", "simulation.attack=sign_flip", "simulation.attackers=0.2"],
         _ => [$"{key}={value}"],
     };
 
@@ -191,7 +198,7 @@ public sealed partial class ConfigurationStatusTableTests : IDisposable
         foreach (double candidate in new[] { value * 0.5, value * 1.5, value + 0.5, 0.75 })
         {
             string text = candidate.ToString("R", CultureInfo.InvariantCulture);
-            if (candidate != value && TryLoad($"{key}={text}"))
+            if (candidate != value && TryLoad(With(key, text)))
             {
                 return text;
             }
@@ -200,11 +207,11 @@ public sealed partial class ConfigurationStatusTableTests : IDisposable
         throw new InvalidOperationException($"No probe value near {value} loads for '{key}'.");
     }
 
-    private bool TryLoad(string assignment)
+    private bool TryLoad(string[] assignments)
     {
         try
         {
-            BaseConfiguration().ApplyOverrides([assignment]);
+            BaseConfiguration().ApplyOverrides(assignments);
             return true;
         }
         catch (ConfigurationException)
