@@ -1,4 +1,5 @@
 using FedSharp.Client;
+using FedSharp.Client.Training;
 using FedSharp.Core.Configuration;
 using FedSharp.Core.Models;
 using FedSharp.Core.Protocol;
@@ -67,6 +68,20 @@ public sealed class RobustnessTests(ITestOutputHelper output)
     public void SignFlipAttack_ScaleNotPositive_Throws(float scale)
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new SignFlipAttack(scale));
+    }
+
+    [Theory]
+    [InlineData("simulation.attackers=0.2", "simulation.attack=sign_flip")]
+    [InlineData("fedsharp.robust_aggregation=median", "round.start_fl_job_threshold=5")]
+    public void Export_AttackersOrRobustRule_RefusedBecauseTheReferenceRunsPlainFedAvg(string first, string second)
+    {
+        using var directory = new TemporaryDirectory();
+        SimulationOptions options = SimulationOptions.FromConfiguration(TestConfigurations.Create(directory.Path, first, second));
+
+        ArgumentException error = Assert.Throws<ArgumentException>(
+            () => SimulationExport.Write(Path.Combine(directory.Path, "export"), options, TestData.For(options), ModelPool.ForZooModel(options.ModelName, options.ModelSeed).InitialParameters));
+
+        Assert.Contains("fedavg_torch.py", error.Message, StringComparison.Ordinal);
     }
 
     private static async Task<SimulationResult> RunAsync(JobConfiguration configuration)
