@@ -42,9 +42,10 @@ public sealed class FedMedian : IStrategy
         for (int t = 0; t < next.Count; t++)
         {
             float[] destination = next[t].Values;
+            float[][] sources = IndividualUpdatesCheck.TensorOfEach(updates, t);
             for (int i = 0; i < destination.Length; i++)
             {
-                IndividualUpdatesCheck.Gather(updates, t, i, column);
+                IndividualUpdatesCheck.Gather(sources, i, column);
                 destination[i] = OrderStatistics.Median(column);
             }
         }

@@ -25,12 +25,24 @@ internal static class IndividualUpdatesCheck
         return null;
     }
 
-    /// <summary>The participant's value at <paramref name="index"/> of tensor <paramref name="tensor"/>, for every update, into <paramref name="column"/>.</summary>
-    public static void Gather(IReadOnlyList<ClientUpdate> updates, int tensor, int index, Span<float> column)
+    /// <summary>Tensor <paramref name="tensor"/> of every update, so that a column is gathered from arrays, not through the models.</summary>
+    public static float[][] TensorOfEach(IReadOnlyList<ClientUpdate> updates, int tensor)
     {
-        for (int k = 0; k < updates.Count; k++)
+        float[][] sources = new float[updates.Count][];
+        for (int k = 0; k < sources.Length; k++)
         {
-            column[k] = updates[k].Parameters[tensor].Values[index];
+            sources[k] = updates[k].Parameters[tensor].Values;
+        }
+
+        return sources;
+    }
+
+    /// <summary>Every update's value at <paramref name="index"/> of one tensor (<see cref="TensorOfEach"/>), into <paramref name="column"/>.</summary>
+    public static void Gather(float[][] sources, int index, Span<float> column)
+    {
+        for (int k = 0; k < sources.Length; k++)
+        {
+            column[k] = sources[k][index];
         }
     }
 }
