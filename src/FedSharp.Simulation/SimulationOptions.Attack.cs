@@ -38,7 +38,9 @@ public sealed partial class SimulationOptions
         return chosen;
     }
 
+    // Names the attackers while the list stays short enough for a title line.
     private string DescribeAttack() => Attack == SimulationAttack.None
         ? string.Empty
-        : FormattableString.Invariant($", {AttackerIndices.Count} of {ClientCount} clients attack (sign_flip, s = {AttackScale})");
+        : FormattableString.Invariant($", {AttackerIndices.Count} of {ClientCount} clients attack (sign_flip, s = {AttackScale})")
+            + (AttackerIndices.Count <= 10 ? $": {string.Join(", ", AttackerIndices.Select(FederatedSimulation.ClientId))}" : string.Empty);
 }

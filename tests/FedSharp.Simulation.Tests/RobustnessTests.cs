@@ -46,7 +46,7 @@ public sealed class RobustnessTests(ITestOutputHelper output)
         Assert.Equal(first.AttackerIndices, second.AttackerIndices);
         Assert.All(first.AttackerIndices, i => Assert.InRange(i, 0, 9));
         Assert.Empty(honest.AttackerIndices);
-        Assert.Contains("2 of 10 clients attack (sign_flip, s = 10)", first.Describe(), StringComparison.Ordinal);
+        Assert.EndsWith($"2 of 10 clients attack (sign_flip, s = 10): {string.Join(", ", first.AttackerIndices.Select(FederatedSimulation.ClientId))}", first.Describe(), StringComparison.Ordinal);
     }
 
     [Fact]
