@@ -56,7 +56,7 @@ public sealed class FederatedServer : IAsyncDisposable
 
     /// <summary>
     /// Validates the configuration and refuses what this release does not build, then builds the coordinator from the
-    /// options' stores and strategy (in memory, and <see cref="StrategyMapping.FromConfiguration"/>, by default), the checkpoint store, the metrics writer
+    /// options' stores and strategy (in memory, and the configuration's: <c>fedsharp.robust_aggregation</c>, else <see cref="StrategyMapping.FromConfiguration"/>, by default), the checkpoint store, the metrics writer
     /// (<c>summary.metrics_file</c>, <c>summary.failure_event_file</c>), the traffic log (<c>summary.data_rate_dir</c>)
     /// and the handler, then opens the first iteration: after the newest readable checkpoint if there is one, else
     /// from the initial model.
@@ -79,7 +79,7 @@ public sealed class FederatedServer : IAsyncDisposable
         configuration.ThrowIfUnsupported();
         RoundOptions roundOptions = RoundOptionsMapping.FromConfiguration(configuration);
         IModelStore models = options.ModelStore ?? new InMemoryModelStore();
-        IStrategy strategy = options.Strategy ?? StrategyMapping.FromConfiguration(configuration);
+        IStrategy strategy = options.Strategy ?? RobustAggregation.FromConfiguration(configuration) ?? StrategyMapping.FromConfiguration(configuration);
         var checkpoints = new CheckpointStore(
             options.CheckpointDirectory ?? configuration.FedSharp.CheckpointDir,
             configuration.FlName,

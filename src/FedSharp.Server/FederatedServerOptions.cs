@@ -31,9 +31,10 @@ public sealed class FederatedServerOptions
     public IModelStore? ModelStore { get; set; }
 
     /// <summary>
-    /// How updates become the next model. Default null: the configuration's (<see cref="StrategyMapping.FromConfiguration"/>:
-    /// <c>aggregation.aggregation_type</c> and <c>fedsharp.server_optimizer</c>, FedAvg when neither is set). A strategy
-    /// given here wins over those keys.
+    /// How updates become the next model. Default null: the configuration's — the robust rule of
+    /// <c>fedsharp.robust_aggregation</c> (<see cref="RobustAggregation.FromConfiguration"/>), else
+    /// <see cref="StrategyMapping.FromConfiguration"/> (<c>aggregation.aggregation_type</c> and
+    /// <c>fedsharp.server_optimizer</c>, FedAvg when none is set). Setting both this and a robust rule is refused.
     /// </summary>
     public IStrategy? Strategy { get; set; }
 
@@ -61,6 +62,13 @@ public sealed class FederatedServerOptions
         if (InitialModel is null)
         {
             throw new ArgumentException($"{nameof(FederatedServerOptions)}.{nameof(InitialModel)} is null; give the model of iteration 0 (for example from the model zoo).", nameof(InitialModel));
+        }
+
+        if (Strategy is not null && Configuration.FedSharp.RobustAggregation != RobustAggregationRule.None)
+        {
+            throw new ArgumentException(
+                $"{nameof(FederatedServerOptions)}.{nameof(Strategy)} is {Strategy.GetType().Name} but the configuration's 'fedsharp.robust_aggregation' also chooses a strategy; set robust_aggregation: none or leave {nameof(Strategy)} null.",
+                nameof(Strategy));
         }
 
         if (Time is null)

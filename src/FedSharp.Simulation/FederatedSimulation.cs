@@ -166,6 +166,7 @@ public sealed class FederatedSimulation
                     EvaluateGlobalModel = false,
                     DownloadFinalModel = false,
                     TrainingScheduler = slots,
+                    UpdateHooks = _options.UpdateHooksFor(i),
                 },
                 new ObservedTransport(transport, clientId, observer, ordering),
                 trainer,

@@ -34,7 +34,7 @@ public static class SimulationExport
     /// <param name="data">The data set loaded by <see cref="FederatedDataset.Load"/> from the same options.</param>
     /// <param name="initialParameters">The global model the first round starts from.</param>
     /// <exception cref="ArgumentException">The data set was not dealt by a partitioner from IDX files, so there are no
-    /// indices to export; or the job runs a strategy other than plain FedAvg, which the reference does not implement.</exception>
+    /// indices to export; or the job runs a strategy other than plain FedAvg, or asks for attackers or a robust aggregation rule, which the reference does not run.</exception>
     /// <exception cref="IOException">The directory or a file cannot be written.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
     public static string Write(string directory, SimulationOptions options, FederatedDataset data, ModelParameters initialParameters)
@@ -43,6 +43,12 @@ public static class SimulationExport
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(initialParameters);
+        if (options.Attack != Core.Configuration.SimulationAttack.None || options.Configuration.FedSharp.RobustAggregation != Core.Configuration.RobustAggregationRule.None)
+        {
+            // The reference runs plain FedAvg with honest clients; an export of anything else would compare two different experiments.
+            throw new ArgumentException("The export describes a FedAvg run with honest clients, all that benchmarks/reference/fedavg_torch.py runs; export without simulation.attack and fedsharp.robust_aggregation.", nameof(options));
+        }
+
         JobConfiguration job = options.Configuration;
         if (job.Aggregation.AggregationType != AggregationType.FedAvg || job.FedSharp.ServerOptimizer != ServerOptimizerKind.None)
         {

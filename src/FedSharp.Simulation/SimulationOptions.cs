@@ -12,7 +12,7 @@ namespace FedSharp.Simulation;
 /// started from it and hands the same rounds, thresholds and training plan to every virtual client; these properties
 /// are the typed view the simulator itself needs.
 /// </summary>
-public sealed class SimulationOptions
+public sealed partial class SimulationOptions
 {
     /// <summary>The server's metrics file inside the report directory.</summary>
     public const string MetricsFileName = "metrics.json";
@@ -154,7 +154,7 @@ public sealed class SimulationOptions
             ServerOptimizerKind.Yogi => FormattableString.Invariant($", FedYogi η={Configuration.FedSharp.ServerLearningRate}"),
             _ => FormattableString.Invariant($", FedAdagrad η={Configuration.FedSharp.ServerLearningRate}"),
         };
-        return FormattableString.Invariant($"{ModelName}, {ClientCount} clients ({ClientsPerRound} per round), {partition}, {Rounds} rounds{strategy}");
+        return FormattableString.Invariant($"{ModelName}, {ClientCount} clients ({ClientsPerRound} per round), {partition}, {Rounds} rounds{strategy}") + DescribeAttack();
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 namespace FedSharp.Core.Configuration;
 
 /// <summary>The <c>fedsharp</c> section: FedSharp's own settings, absent from MindSpore's schema.</summary>
-public sealed class FedSharpSection
+public sealed partial class FedSharpSection
 {
     /// <summary><c>fedsharp.checkpoint_dir</c>: directory of the per-iteration model checkpoints. Default <c>./fl_ckpt/</c>.</summary>
     public string CheckpointDir { get; set; } = "./fl_ckpt/";

@@ -5,7 +5,7 @@ namespace FedSharp.Core.Configuration;
 /// batch size and learning rate come from MindSpore's keys (<c>fl_iteration_num</c>, <c>client.*</c>); clients per
 /// round from <c>round.start_fl_job_threshold</c>.
 /// </summary>
-public sealed class SimulationSection
+public sealed partial class SimulationSection
 {
     /// <summary><c>simulation.clients</c>: number of virtual clients, in [1, 1000000]. Default 20.</summary>
     public int Clients { get; set; } = 20;

@@ -165,6 +165,13 @@ public sealed partial class ConfigurationStatusTableTests : IDisposable
         "fedsharp.sampling_target" => [$"{key}={value}", "fedsharp.client_sampling=random"],
         "fedsharp.server_learning_rate" or "fedsharp.server_momentum" => [$"{key}={value}", "fedsharp.server_optimizer=momentum"],
         "fedsharp.server_beta1" or "fedsharp.server_beta2" or "fedsharp.server_tau" => [$"{key}={value}", "fedsharp.server_optimizer=yogi"],
+        "fedsharp.robust_aggregation" => [$"{key}={value}", "round.start_fl_job_threshold=10"],
+        "fedsharp.trimmed_mean_beta" => [$"{key}={value}", "fedsharp.robust_aggregation=trimmed_mean", "round.start_fl_job_threshold=10"],
+        "fedsharp.krum_byzantine" => [$"{key}={value}", "fedsharp.robust_aggregation=krum", "round.start_fl_job_threshold=10"],
+        "fedsharp.multi_krum_selected" => [$"{key}={value}", "fedsharp.robust_aggregation=multi_krum", "round.start_fl_job_threshold=10"],
+        "simulation.attack" => [$"{key}={value}", "simulation.attackers=0.2"],
+        "simulation.attackers" => [$"{key}={value}", "simulation.attack=sign_flip"],
+        "simulation.attack_scale" => [$"{key}={value}", "simulation.attack=sign_flip", "simulation.attackers=0.2"],
         _ => [$"{key}={value}"],
     };
 

@@ -41,6 +41,9 @@ internal sealed partial class ConfigurationReader
                     $"'encrypt.pw_encrypt.reconstruct_secrets_threshold' is {t}; with PW_ENCRYPT the shareSecrets threshold ({share}) must be at least t + 1 = {t + 1}; lower it or raise 'round.start_fl_job_threshold'");
             }
         }
+
+        CheckRobustAggregationRules();
+        CheckAttackRules();
     }
 
     private static readonly JobConfiguration s_defaults = new();

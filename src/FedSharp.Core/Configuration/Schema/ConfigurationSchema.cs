@@ -7,7 +7,7 @@ namespace FedSharp.Core.Configuration.Schema;
 /// Every key FedSharp reads from YAML: MindSpore Federated's schema (its key names, ranges and defaults) plus the
 /// <c>fedsharp</c> section. docs/configuration.md documents the same table.
 /// </summary>
-internal static class ConfigurationSchema
+internal static partial class ConfigurationSchema
 {
     private const string Milliseconds = "(milliseconds)";
 
@@ -193,6 +193,7 @@ internal static class ConfigurationSchema
         new RealKey("fedsharp.server_beta1", 0, true, 1, false, c => c.FedSharp.ServerBeta1, (c, v) => c.FedSharp.ServerBeta1 = v),
         new RealKey("fedsharp.server_beta2", 0, true, 1, false, c => c.FedSharp.ServerBeta2, (c, v) => c.FedSharp.ServerBeta2 = v),
         new RealKey("fedsharp.server_tau", 0, false, double.PositiveInfinity, false, c => c.FedSharp.ServerTau, (c, v) => c.FedSharp.ServerTau = v),
+        .. RobustAggregationKeys(),
 
         Count("simulation.clients", 1, 1_000_000, c => c.Simulation.Clients, (c, v) => c.Simulation.Clients = v),
         new ChoiceKey<SimulationDataset>(
@@ -216,5 +217,6 @@ internal static class ConfigurationSchema
         Count("simulation.threads", 0, 1024, c => c.Simulation.Threads, (c, v) => c.Simulation.Threads = v),
         Count("simulation.seed", 0, int.MaxValue, c => c.Simulation.Seed, (c, v) => c.Simulation.Seed = v),
         new TextKey("simulation.report_dir", c => c.Simulation.ReportDir, (c, v) => c.Simulation.ReportDir = v),
+        .. AttackKeys(),
     ];
 }
