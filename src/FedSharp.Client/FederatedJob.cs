@@ -361,6 +361,7 @@ public sealed partial class FederatedJob
         }
 
         request.Tensors.Add(TensorCodec.Encode(upload.Update));
+        request.Strategy = training.Reported.ToMessage();
         return request;
     }
 

@@ -143,9 +143,13 @@ public sealed class SimulationOptions
             _ => Partition.Kind.ToString(),
         };
         // FedAvg, the default, is not named, so that the description of a plain run reads as it always has.
-        string strategy = Configuration.Aggregation.AggregationType == AggregationType.FedProx
-            ? FormattableString.Invariant($", FedProx μ={Configuration.Aggregation.IidRate}")
-            : string.Empty;
+        string strategy = Configuration.Aggregation.AggregationType switch
+        {
+            AggregationType.FedProx => FormattableString.Invariant($", FedProx μ={Configuration.Aggregation.IidRate}"),
+            AggregationType.Scaffold => FormattableString.Invariant($", SCAFFOLD N={Configuration.Aggregation.TotalClientNum ?? ClientCount}"),
+            AggregationType.FedNova => ", FedNova",
+            _ => string.Empty,
+        };
         strategy += Configuration.FedSharp.ServerOptimizer switch
         {
             ServerOptimizerKind.None => string.Empty,
@@ -159,8 +163,8 @@ public sealed class SimulationOptions
 
     /// <summary>
     /// A copy of <see cref="Configuration"/> for the simulation's own server: its checkpoints go to
-    /// <c>&lt;report_dir&gt;/checkpoints</c> and its metrics and failure events to <c>&lt;report_dir&gt;</c>, so a
-    /// simulation never resumes from, or appends to, the files of a production job or of an earlier run (call
+    /// <c>&lt;report_dir&gt;/checkpoints</c> and its metrics and failure events to <c>&lt;report_dir&gt;</c>, and SCAFFOLD's N
+    /// (<c>aggregation.total_client_num</c>) is <c>simulation.clients</c> unless set, so a simulation never resumes from, or appends to, the files of a production job or of an earlier run (call
     /// <see cref="ClearServerFiles"/> first). A host that serves the simulation over HTTP starts its server from this.
     /// </summary>
     public JobConfiguration CreateServerConfiguration()
@@ -168,6 +172,9 @@ public sealed class SimulationOptions
         var copy = new JobConfiguration();
         CopyProperties(Configuration, copy);
         copy.FedSharp.CheckpointDir = ServerCheckpointDirectory;
+
+        // A simulation knows every client of its federation: SCAFFOLD's N defaults to simulation.clients.
+        copy.Aggregation.TotalClientNum ??= ClientCount;
         copy.Summary.MetricsFile = Path.Combine(ReportDirectory, MetricsFileName);
         copy.Summary.FailureEventFile = Path.Combine(ReportDirectory, FailureEventFileName);
         return copy;
