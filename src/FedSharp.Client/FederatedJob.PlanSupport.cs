@@ -21,8 +21,8 @@ public sealed partial class FederatedJob
         {
             AggregationType.FedAvg => null,
             AggregationType.FedProx => RefuseFedProx(plan),
-            AggregationType.Scaffold => RefuseStrategy(plan, "Scaffold", StrategyFieldNames.ControlVariate, "the control-variate correction", s => s.Tensors.Any(t => t.Name.StartsWith(StrategyFieldNames.ControlVariate + "/", StringComparison.Ordinal))),
-            AggregationType.FedNova => RefuseStrategy(plan, "FedNova", StrategyFieldNames.ReportLocalSteps, "the local step count and normalizing coefficient", s => s.Scalars.ContainsKey(StrategyFieldNames.ReportLocalSteps)),
+            AggregationType.Scaffold => RefuseStrategy(plan, "Scaffold", StrategyFieldNames.ControlVariate, "control-variate correction", s => s.Tensors.Any(t => t.Name.StartsWith(StrategyFieldNames.ControlVariate + "/", StringComparison.Ordinal))),
+            AggregationType.FedNova => RefuseStrategy(plan, "FedNova", StrategyFieldNames.ReportLocalSteps, "report of local steps and normalizing coefficient", s => s.Scalars.ContainsKey(StrategyFieldNames.ReportLocalSteps)),
             AggregationType other => $"aggregation {other}, whose local training this client does not build (it trains for FedAvg, FedProx, Scaffold and FedNova only)",
         };
         refused ??= plan.ServerMode is ServerMode.HybridTraining or ServerMode.CloudTraining
