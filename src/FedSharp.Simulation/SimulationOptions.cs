@@ -174,7 +174,10 @@ public sealed class SimulationOptions
         copy.FedSharp.CheckpointDir = ServerCheckpointDirectory;
 
         // A simulation knows every client of its federation: SCAFFOLD's N defaults to simulation.clients.
-        copy.Aggregation.TotalClientNum ??= ClientCount;
+        if (copy.Aggregation.AggregationType == AggregationType.Scaffold)
+        {
+            copy.Aggregation.TotalClientNum ??= ClientCount;
+        }
         copy.Summary.MetricsFile = Path.Combine(ReportDirectory, MetricsFileName);
         copy.Summary.FailureEventFile = Path.Combine(ReportDirectory, FailureEventFileName);
         return copy;
