@@ -235,6 +235,11 @@ public sealed partial class FederatedJob
             joined++;
             lastDecided = iteration;
             bool? valid = OutcomeOf(result);
+            if (participation == IterationParticipation.Uploaded && valid == true)
+            {
+                _trainer.ContributionCounted(iteration);
+            }
+
             string reason = training.Succeeded ? Explain(result) : $"{training.FailureReason} Server: {Explain(result)}";
             Report(reports, new IterationReport(_options.ClientId, iteration, participation, valid, reason, training.MeanLoss, training.SampleCount, accuracy, null));
         }

@@ -16,7 +16,7 @@ namespace FedSharp.Client.Training;
 /// (<see cref="ProximalOptimizer"/>), the gradient of μ/2·‖w − w_global‖². The reported loss stays the task loss.
 /// It claims SCAFFOLD's <c>c</c>: with the server control variate in the plan, every step is corrected by −η·(c − cᵢ)
 /// (<see cref="ScaffoldOptimizer"/>), and the change of the device's own cᵢ, which this trainer keeps across
-/// iterations, is reported as <c>delta_c/{name}</c>. It claims FedNova's <c>report_local_steps</c>: it reports τ and
+/// iterations, is reported as <c>delta_c/{name}</c>; cᵢ moves when the server counts the update (<see cref="ContributionCounted"/>). It claims FedNova's <c>report_local_steps</c>: it reports τ and
 /// <see cref="FedNovaCoefficient"/>'s a with the update.
 /// Training that diverges (a non-finite loss or weight) leaves the parameters as they were before it and reports a
 /// failure, as MindSpore's device client restores its model on a NaN loss.
@@ -32,8 +32,11 @@ public sealed class LearningTrainer : ITrainer
     private readonly Random _random;
     private readonly ModelParameters _parameters;
 
-    // SCAFFOLD's cᵢ, kept across the iterations this device joins; null until its first SCAFFOLD iteration (cᵢ = 0).
+    // SCAFFOLD's cᵢ, kept across the iterations this device joins; null until its first counted SCAFFOLD update (cᵢ = 0).
     private ModelParameters? _clientControl;
+
+    // cᵢ⁺ of the last training, which becomes cᵢ once the server counts that update (ContributionCounted).
+    private (int Iteration, ModelParameters Control)? _pendingClientControl;
 
     /// <summary>Creates a trainer that borrows its model from <paramref name="models"/>.</summary>
     /// <param name="models">The shared pool; the trainer starts from its initial parameters.</param>
@@ -175,7 +178,7 @@ public sealed class LearningTrainer : ITrainer
         ModelParameters? deltas = null;
         if (serverControl is not null)
         {
-            deltas = UpdateClientControl(serverControl, clientControl!, start!, steps, plan.LearningRate);
+            deltas = UpdateClientControl(plan.Iteration, serverControl, clientControl!, start!, steps, plan.LearningRate);
         }
 
         if (plan.Strategy.Scalars.ContainsKey(StrategyFieldNames.ReportLocalSteps))
@@ -188,6 +191,17 @@ public sealed class LearningTrainer : ITrainer
         {
             Reported = scalars.Count == 0 && deltas is null ? StrategyParameters.None : new StrategyParameters(scalars, deltas),
         };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>SCAFFOLD's cᵢ becomes the cᵢ⁺ computed when training for <paramref name="iteration"/>.</remarks>
+    public void ContributionCounted(int iteration)
+    {
+        if (_pendingClientControl is { } pending && pending.Iteration == iteration)
+        {
+            _clientControl = pending.Control;
+            _pendingClientControl = null;
+        }
     }
 
     /// <inheritdoc />
@@ -261,8 +275,8 @@ public sealed class LearningTrainer : ITrainer
         return new ModelParameters(control);
     }
 
-    // cᵢ ← cᵢ⁺ once training succeeded; returns Δcᵢ named for the upload.
-    private ModelParameters UpdateClientControl(ModelParameters serverControl, ModelParameters clientControl, ModelParameters start, int steps, float learningRate)
+    // cᵢ⁺ waits for the server to count the update (ContributionCounted); returns Δcᵢ named for the upload.
+    private ModelParameters UpdateClientControl(int iteration, ModelParameters serverControl, ModelParameters clientControl, ModelParameters start, int steps, float learningRate)
     {
         var next = new List<ParameterTensor>(_parameters.Count);
         var deltas = new List<ParameterTensor>(_parameters.Count);
@@ -276,7 +290,7 @@ public sealed class LearningTrainer : ITrainer
             deltas.Add(new ParameterTensor(StrategyFieldNames.TensorName(StrategyFieldNames.ControlVariateDelta, parameter.Name), [.. parameter.Shape], deltaValues));
         }
 
-        _clientControl = new ModelParameters(next);
+        _pendingClientControl = (iteration, new ModelParameters(next));
         return new ModelParameters(deltas);
     }
 

@@ -32,7 +32,8 @@ public sealed class LearningTrainerScaffoldTests
         float[] expected1 = Expected(new float[global1.TotalLength], Flat(c1), Flat(global1), Flat(local1), 30, 0.05f);
         Assert.Equal(expected1, Flat(delta1));
 
-        // Iteration 2 from another global model: cᵢ is now expected1 (cᵢ⁺ of iteration 1), so Δcᵢ uses it.
+        // The server counted the update: cᵢ is now expected1 (cᵢ⁺ of iteration 1), so iteration 2's Δcᵢ uses it.
+        trainer.ContributionCounted(1);
         ModelParameters global2 = local1.Clone();
         ModelParameters c2 = Filled(global2, -0.02f);
         LocalTrainingResult second = trainer.Train(plan with { Iteration = 2, GlobalModel = global2, Strategy = Control(c2) });
@@ -41,6 +42,33 @@ public sealed class LearningTrainerScaffoldTests
         float[] expected2 = Expected(clientControl, Flat(c2), Flat(global2), Flat(trainer.GetParameters()), 30, 0.05f);
         Assert.True(second.Succeeded);
         Assert.Equal(expected2, Flat(second.Reported.Tensors!));
+    }
+
+    [Fact]
+    public void Train_UpdateNotCounted_KeepsTheControlVariate()
+    {
+        // Two devices from the same state; the first's iteration-1 update is counted, the second's is not, so only the
+        // first starts iteration 2 from cᵢ⁺ and their reports differ; the second reports as a fresh device would.
+        LearningTrainer counted = Trainer();
+        LearningTrainer refused = Trainer();
+        LearningTrainer fresh = Trainer();
+        ModelParameters global = counted.GetParameters();
+        var plan = new LocalTrainingPlan(1, Epochs: 1, BatchSize: 8, LearningRate: 0.05f) { GlobalModel = global, Strategy = Control(Filled(global, 0.01f)) };
+        counted.Train(plan);
+        refused.Train(plan);
+        counted.ContributionCounted(1);
+        refused.ContributionCounted(2);
+
+        var next = plan with { Iteration = 2 };
+        counted.SetParameters(global);
+        refused.SetParameters(global);
+        fresh.Train(plan with { Strategy = Control(Filled(global, 0.5f)) });
+        fresh.SetParameters(global);
+        float[] fromCounted = Flat(counted.Train(next).Reported.Tensors!);
+        float[] fromRefused = Flat(refused.Train(next).Reported.Tensors!);
+
+        Assert.NotEqual(fromCounted, fromRefused);
+        Assert.Equal(Flat(fresh.Train(next).Reported.Tensors!), fromRefused);
     }
 
     [Fact]
