@@ -163,9 +163,12 @@ public sealed class SimulationOptions
 
     /// <summary>
     /// A copy of <see cref="Configuration"/> for the simulation's own server: its checkpoints go to
-    /// <c>&lt;report_dir&gt;/checkpoints</c> and its metrics and failure events to <c>&lt;report_dir&gt;</c>, and SCAFFOLD's N
-    /// (<c>aggregation.total_client_num</c>) is <c>simulation.clients</c> unless set, so a simulation never resumes from, or appends to, the files of a production job or of an earlier run (call
-    /// <see cref="ClearServerFiles"/> first). A host that serves the simulation over HTTP starts its server from this.
+    /// <c>&lt;report_dir&gt;/checkpoints</c> and its metrics and failure events to <c>&lt;report_dir&gt;</c>, so a
+    /// simulation never resumes from, or appends to, the files of a production job or of an earlier run (call
+    /// <see cref="ClearServerFiles"/> first). With random sampling and no <c>fedsharp.sampling_target</c>, the target
+    /// is the client count, so each round's draw happens once every client has asked rather than at the end of the
+    /// startFLJob window. SCAFFOLD's N (<c>aggregation.total_client_num</c>) is <c>simulation.clients</c>
+    /// unless set. A host that serves the simulation over HTTP starts its server from this.
     /// </summary>
     public JobConfiguration CreateServerConfiguration()
     {
@@ -178,8 +181,16 @@ public sealed class SimulationOptions
         {
             copy.Aggregation.TotalClientNum ??= ClientCount;
         }
+
         copy.Summary.MetricsFile = Path.Combine(ReportDirectory, MetricsFileName);
         copy.Summary.FailureEventFile = Path.Combine(ReportDirectory, FailureEventFileName);
+        if (copy.FedSharp.ClientSampling == ClientSamplingMode.Random && copy.FedSharp.SamplingTarget == 0)
+        {
+            // The population is known: every client asks each round, so the draw can happen once all have asked
+            // instead of at the end of the startFLJob window.
+            copy.FedSharp.SamplingTarget = ClientCount;
+        }
+
         return copy;
     }
 

@@ -13,8 +13,6 @@ namespace FedSharp.Client.Tests;
 /// <summary>FederatedJob against the real server handler and round engine, in process, on a manual clock.</summary>
 public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan s_step = TimeSpan.FromSeconds(1);
-
     [Fact]
     public async Task RunAsync_ThreeClientsThreeIterations_GlobalModelIsFedAvgOfTheirWeights()
     {
@@ -22,8 +20,8 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
         int[] samples = [40, 70, 100];
         FederatedJob[] jobs = [.. samples.Select((n, i) => federation.CreateJob($"client-{i}", dataSeed: 100 + i, samples: n))];
 
-        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => Task.Run(() => j.RunAsync(CancellationToken.None))));
-        await federation.DriveAsync(run, s_step);
+        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => federation.Start(j)));
+        await federation.DriveAsync();
         FederatedJobResult[] results = await run;
 
         foreach (FederatedJobResult result in results)
@@ -62,8 +60,8 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
         int[] samples = [40, 70, 100];
         FederatedJob[] jobs = [.. samples.Select((n, i) => federation.CreateJob($"client-{i}", dataSeed: 100 + i, samples: n))];
 
-        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => Task.Run(() => j.RunAsync(CancellationToken.None))));
-        await federation.DriveAsync(run, s_step);
+        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => federation.Start(j)));
+        await federation.DriveAsync();
         FederatedJobResult[] results = await run;
 
         Assert.All(results, r => Assert.Equal(FederatedJobStopReason.PlanCompleted, r.StopReason));
@@ -97,17 +95,14 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
         }));
 
         // The first two fill iteration 1, and hold it open, before the late client asks.
-        var releaseUpdates = new TaskCompletionSource();
-        federation.UpdateModelGate = releaseUpdates.Task;
-        Task<FederatedJobResult> firstRun = Task.Run(() => first.RunAsync(CancellationToken.None));
-        Task<FederatedJobResult> secondRun = Task.Run(() => second.RunAsync(CancellationToken.None));
+        federation.HoldUpdates();
+        Task<FederatedJobResult> firstRun = federation.Start(first);
+        Task<FederatedJobResult> secondRun = federation.Start(second);
         await WaitUntilAsync(() => federation.Coordinator.GetStateAsync(CancellationToken.None).Result.RegisteredCount == 2);
-        Task<FederatedJobResult> lateRun = Task.Run(() => late.RunAsync(CancellationToken.None));
+        Task<FederatedJobResult> lateRun = federation.Start(late);
         await refused.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        federation.UpdateModelGate = Task.CompletedTask;
-        releaseUpdates.SetResult();
-        Task<FederatedJobResult[]> all = Task.WhenAll(firstRun, secondRun, lateRun);
-        await federation.DriveAsync(all, s_step);
+        federation.ReleaseUpdates();
+        await federation.DriveAsync();
 
         FederatedJobResult lateResult = await lateRun;
         Assert.Equal(FederatedJobStopReason.PlanCompleted, lateResult.StopReason);
@@ -142,8 +137,7 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
             return reply;
         };
         // Iteration 1 stays open until the late client has been refused three times.
-        var releaseEarlyUpdate = new TaskCompletionSource();
-        federation.UpdateModelGate = releaseEarlyUpdate.Task;
+        federation.HoldUpdates();
         int refusals = 0;
         FederatedJob early = federation.CreateJob("early", 300, 40, configure: o => o.MaxIterations = 1);
         FederatedJob late = federation.CreateJob(
@@ -154,16 +148,15 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
             {
                 if (r.Participation == IterationParticipation.NotSelected && Interlocked.Increment(ref refusals) == 3)
                 {
-                    federation.UpdateModelGate = Task.CompletedTask;
-                    releaseEarlyUpdate.SetResult();
+                    federation.ReleaseUpdates();
                 }
             }),
             o => o.RetryInterval = TimeSpan.FromMilliseconds(200));
-        Task<FederatedJobResult> earlyRun = Task.Run(() => early.RunAsync(CancellationToken.None));
+        _ = federation.Start(early);
         await WaitUntilAsync(() => federation.ModelsHandedOut.ContainsKey(1));
 
-        Task<FederatedJobResult> lateRun = Task.Run(() => late.RunAsync(CancellationToken.None));
-        await federation.DriveAsync(Task.WhenAll(earlyRun, lateRun), TimeSpan.FromMilliseconds(100));
+        Task<FederatedJobResult> lateRun = federation.Start(late);
+        await federation.DriveAsync();
 
         FederatedJobResult result = await lateRun;
         Assert.Equal(FederatedJobStopReason.PlanCompleted, result.StopReason);
@@ -188,8 +181,8 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
         // Two worker threads train, as in a simulation: every job's training and evaluation run on this scheduler.
         TaskScheduler workers = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 2).ConcurrentScheduler;
         FederatedJob[] jobs = [.. Enumerable.Range(0, Clients).Select(i => federation.CreateJob($"device-{i}", 1000 + i, 20, configure: o => o.TrainingScheduler = workers, pool: pool))];
-        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => Task.Run(() => j.RunAsync(CancellationToken.None))));
-        await federation.DriveAsync(run, s_step);
+        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => federation.Start(j)));
+        await federation.DriveAsync();
 
         Assert.All(await run, r => Assert.Equal([true, true], r.Iterations.Select(i => i.Valid)));
         // Clients borrow a model only while they train or evaluate: one model per worker thread, not one per client.
@@ -215,8 +208,8 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
         using var transport = new HttpFederationTransport(new HttpFederationTransportOptions { ServerUrls = [dead, server.Url], UrlPrefix = "fl" });
         FederatedJob[] jobs = [federation.CreateJob("http-0", 500, 30, transport: transport), federation.CreateJob("http-1", 501, 30, transport: transport)];
 
-        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => Task.Run(() => j.RunAsync(CancellationToken.None))));
-        await federation.DriveAsync(run, s_step);
+        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => federation.Start(j)));
+        await federation.DriveAsync();
 
         Assert.All(await run, r =>
         {
@@ -225,6 +218,28 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
         });
         Assert.All(server.Requests, r => Assert.Equal(("POST", "application/x-protobuf"), (r.Method, r.ContentType)));
         Assert.Contains(server.Requests, r => r.Path == "/fl/updateModel");
+    }
+
+    [Fact]
+    public async Task RunAsync_OneClientTrainsSlowly_TheClockWaitsForItsTraining()
+    {
+        // Regression: the clock moved in fixed steps after real delays, so while one client still trained the other's
+        // waits and the server's windows ran on, and a slow machine changed what the tests saw.
+        await using InProcessFederation federation = await InProcessFederation.StartAsync(c =>
+        {
+            c.FlIterationNum = 2;
+            c.Round.StartFlJobThreshold = 2;
+        });
+        var slow = new SlowTrainer(
+            new LearningTrainer(InProcessFederation.Model, 7, SyntheticData.Create(30, 600), SyntheticData.Create(20, 1600), new Random(600)), federation.Time);
+        FederatedJob[] jobs = [federation.CreateJob(new FederatedJobOptions { FlName = InProcessFederation.FlName, ClientId = "slow" }, slow), federation.CreateJob("quick", 601, 30)];
+
+        Task<FederatedJobResult[]> run = Task.WhenAll(jobs.Select(j => federation.Start(j)));
+        await federation.DriveAsync();
+
+        Assert.All(await run, r => Assert.Equal([true, true], r.Iterations.Select(i => i.Valid)));
+        Assert.Equal(2, slow.ClockDuringTraining.Count);
+        Assert.All(slow.ClockDuringTraining, t => Assert.Equal(t.Before, t.After));
     }
 
     private static ModelParameters FedAvg(ConcurrentDictionary<(int Iteration, string ClientId), ModelParameters> updates, int iteration, int[] samples)
@@ -267,5 +282,34 @@ public sealed class FederatedJobEndToEndTests(ITestOutputHelper output)
         }
 
         Assert.True(condition(), "The condition was not met within 30 s.");
+    }
+
+    /// <summary>Trains for a fifth of a second of real time, as on a busy machine, and reads the clock either side.</summary>
+    private sealed class SlowTrainer(ITrainer inner, TimeProvider time) : ITrainer
+    {
+        public ConcurrentQueue<(DateTimeOffset Before, DateTimeOffset After)> ClockDuringTraining { get; } = [];
+
+        public int DataSize => inner.DataSize;
+
+        public int EvaluationDataSize => inner.EvaluationDataSize;
+
+        public int SampleSize => inner.SampleSize;
+
+        public ModelParameters GetParameters() => inner.GetParameters();
+
+        public void SetParameters(ModelParameters parameters) => inner.SetParameters(parameters);
+
+        public LocalTrainingResult Train(LocalTrainingPlan plan)
+        {
+            DateTimeOffset before = time.GetUtcNow();
+            Thread.Sleep(200);
+            LocalTrainingResult result = inner.Train(plan);
+            ClockDuringTraining.Enqueue((before, time.GetUtcNow()));
+            return result;
+        }
+
+        public LocalEvaluationResult? Evaluate() => inner.Evaluate();
+
+        public void Predict(ReadOnlySpan<float> features, Span<int> destination) => inner.Predict(features, destination);
     }
 }

@@ -13,8 +13,6 @@ namespace FedSharp.Client.Tests;
 /// <summary>FederatedJob's refusals, waits and stops, against the real server handler in process on a manual clock.</summary>
 public sealed class FederatedJobTests
 {
-    private static readonly TimeSpan s_step = TimeSpan.FromSeconds(1);
-
     [Fact]
     public async Task RunAsync_WrongJobName_ThrowsNamingRoundIterationAndReason()
     {
@@ -46,11 +44,11 @@ public sealed class FederatedJobTests
             requests.Enqueue((round, Environment.CurrentManagedThreadId));
             return federation.Transport.SendAsync(round, body, ct);
         });
-        var job = new FederatedJob(new FederatedJobOptions { FlName = InProcessFederation.FlName, ClientId = "phone" }, transport, trainer, federation.Time);
+        FederatedJob job = federation.CreateJob(new FederatedJobOptions { FlName = InProcessFederation.FlName, ClientId = "phone" }, trainer, transport);
 
         // Act
-        Task<FederatedJobResult> run = ui.Run(() => job.RunAsync(CancellationToken.None));
-        await federation.DriveAsync(run, s_step);
+        Task<FederatedJobResult> run = federation.Start(job, () => ui.Run(() => job.RunAsync(CancellationToken.None)));
+        await federation.DriveAsync();
 
         // Assert: only the first request goes out before the job's first await; nothing after it runs on the UI thread.
         Assert.Equal(FederatedJobStopReason.PlanCompleted, (await run).StopReason);
@@ -70,8 +68,8 @@ public sealed class FederatedJobTests
             c.Round.StartFlJobThreshold = 1;
         });
         FederatedJob first = federation.CreateJob("first", 10, 30);
-        Task<FederatedJobResult> firstRun = Task.Run(() => first.RunAsync(CancellationToken.None));
-        await federation.DriveJobAsync(firstRun);
+        Task<FederatedJobResult> firstRun = federation.Start(first);
+        await federation.DriveAsync();
         FederatedJob latecomer = federation.CreateJob("latecomer", 11, 30);
 
         FederatedJobResult result = await latecomer.RunAsync(CancellationToken.None);
@@ -92,19 +90,17 @@ public sealed class FederatedJobTests
             c.Round.StartFlJobThreshold = 1;
             c.Round.UpdateModelTimeWindow = TimeSpan.FromSeconds(30);
         });
-        var holdUpdate = new TaskCompletionSource();
-        federation.UpdateModelGate = holdUpdate.Task;
+        federation.HoldUpdates();
         FederatedJob job = federation.CreateJob("straggler", 15, 30);
-        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        await WaitUntilAsync(() => federation.ModelsHandedOut.ContainsKey(1));
+        Task<FederatedJobResult> run = federation.Start(job);
+        await federation.WhenHeldAsync("straggler").WaitAsync(TimeSpan.FromSeconds(30));
 
         // The updateModel window closes with no update, so the last iteration fails and the instance finishes
         // while the client's upload is still on its way.
         federation.Time.Advance(TimeSpan.FromSeconds(31));
         await WaitUntilAsync(() => federation.Coordinator.GetStateAsync(CancellationToken.None).Result.Status == InstanceStatus.Finished);
-        federation.UpdateModelGate = Task.CompletedTask;
-        holdUpdate.SetResult();
-        await federation.DriveAsync(run, s_step);
+        federation.ReleaseUpdates();
+        await federation.DriveAsync();
 
         FederatedJobResult result = await run;
         Assert.Equal(FederatedJobStopReason.PlanCompleted, result.StopReason);
@@ -140,8 +136,8 @@ public sealed class FederatedJobTests
         });
         FederatedJob job = federation.CreateJob("patient", 20, 30, transport: transport);
 
-        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        await federation.DriveJobAsync(run);
+        Task<FederatedJobResult> run = federation.Start(job);
+        await federation.DriveAsync();
 
         Assert.Equal(FederatedJobStopReason.PlanCompleted, (await run).StopReason);
         Assert.Equal(3, sentAt.Count);
@@ -153,16 +149,15 @@ public sealed class FederatedJobTests
     public async Task RunAsync_WaitLongerThanMaxRunTime_StopsWithDeadlineReached()
     {
         await using InProcessFederation federation = await InProcessFederation.StartAsync(c => c.Round.StartFlJobThreshold = 1);
-        var holdIteration = new TaskCompletionSource();
-        federation.UpdateModelGate = holdIteration.Task;
+        federation.HoldUpdates();
         FederatedJob holder = federation.CreateJob("holder", 30, 30, configure: o => o.MaxIterations = 1);
-        Task<FederatedJobResult> holderRun = Task.Run(() => holder.RunAsync(CancellationToken.None));
+        _ = federation.Start(holder);
         await WaitUntilAsync(() => federation.ModelsHandedOut.ContainsKey(1));
         FederatedJob hurried = federation.CreateJob("hurried", 31, 30, configure: o => o.MaxRunTime = TimeSpan.FromSeconds(10));
 
         FederatedJobResult result = await hurried.RunAsync(CancellationToken.None);
-        holdIteration.SetResult();
-        await federation.DriveAsync(holderRun, s_step);
+        federation.ReleaseUpdates();
+        await federation.DriveAsync();
 
         Assert.Equal(FederatedJobStopReason.DeadlineReached, result.StopReason);
         Assert.Null(result.FinalModelIteration);
@@ -174,22 +169,21 @@ public sealed class FederatedJobTests
     public async Task RunAsync_CancelledWhileWaiting_ThrowsOperationCanceled()
     {
         await using InProcessFederation federation = await InProcessFederation.StartAsync(c => c.Round.StartFlJobThreshold = 1);
-        var holdIteration = new TaskCompletionSource();
-        federation.UpdateModelGate = holdIteration.Task;
+        federation.HoldUpdates();
         var refused = new TaskCompletionSource();
         FederatedJob holder = federation.CreateJob("holder", 40, 30, configure: o => o.MaxIterations = 1);
-        Task<FederatedJobResult> holderRun = Task.Run(() => holder.RunAsync(CancellationToken.None));
+        _ = federation.Start(holder);
         await WaitUntilAsync(() => federation.ModelsHandedOut.ContainsKey(1));
         using var cancellation = new CancellationTokenSource();
         FederatedJob waiting = federation.CreateJob("waiting", 41, 30, new SynchronousProgress<IterationReport>(_ => refused.TrySetResult()));
 
-        Task<FederatedJobResult> run = Task.Run(() => waiting.RunAsync(cancellation.Token));
+        Task<FederatedJobResult> run = federation.Start(waiting, cancellation.Token);
         await refused.Task.WaitAsync(TimeSpan.FromSeconds(30));
         cancellation.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-        holdIteration.SetResult();
-        await federation.DriveAsync(holderRun, s_step);
+        federation.ReleaseUpdates();
+        await federation.DriveAsync();
     }
 
     [Fact]
@@ -205,8 +199,8 @@ public sealed class FederatedJobTests
         });
         FederatedJob job = federation.CreateJob("unstable", 50, 60);
 
-        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        await federation.DriveJobAsync(run);
+        Task<FederatedJobResult> run = federation.Start(job);
+        await federation.DriveAsync();
 
         FederatedJobResult result = await run;
         IterationReport report = Assert.Single(result.Iterations);
@@ -221,7 +215,7 @@ public sealed class FederatedJobTests
     {
         await using InProcessFederation federation = await InProcessFederation.StartAsync(c => { });
         var trainer = new LearningTrainer(InProcessFederation.Model, 12345, SyntheticData.Create(20, 60), SyntheticData.Create(20, 61), new Random(1));
-        var job = new FederatedJob(new FederatedJobOptions { FlName = InProcessFederation.FlName, ClientId = "reader" }, federation.Transport, trainer, federation.Time);
+        FederatedJob job = federation.CreateJob(new FederatedJobOptions { FlName = InProcessFederation.FlName, ClientId = "reader" }, trainer);
 
         int modelIteration = await job.GetModelAsync(CancellationToken.None);
         LocalEvaluationResult? evaluation = await job.EvaluateAsync(CancellationToken.None);
@@ -263,7 +257,7 @@ public sealed class FederatedJobTests
     {
         await using InProcessFederation federation = await InProcessFederation.StartAsync(c => c.Round.StartFlJobThreshold = 1);
         var trainer = new LearningTrainer(ModelZoo.Mlp2nn, 1, SyntheticData.Create(10, 70), null, new Random(1));
-        var job = new FederatedJob(new FederatedJobOptions { FlName = InProcessFederation.FlName, ClientId = "mismatched" }, federation.Transport, trainer, federation.Time);
+        FederatedJob job = federation.CreateJob(new FederatedJobOptions { FlName = InProcessFederation.FlName, ClientId = "mismatched" }, trainer);
 
         var ex = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
 
@@ -287,8 +281,8 @@ public sealed class FederatedJobTests
         (InProcessTransport transport, List<DateTimeOffset> startSentAt) = RecordingStartFLJob(federation);
         FederatedJob job = federation.CreateJob("resilient", 90, 30, transport: transport);
 
-        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        await federation.DriveJobAsync(run);
+        Task<FederatedJobResult> run = federation.Start(job);
+        await federation.DriveAsync();
 
         FederatedJobResult result = await run;
         Assert.Equal((FederatedJobStopReason.PlanCompleted, 1), (result.StopReason, result.IterationsJoined));
@@ -315,8 +309,9 @@ public sealed class FederatedJobTests
             o.MaxSingleWait = TimeSpan.FromSeconds(3);
         });
 
-        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        var ex = await Assert.ThrowsAsync<FederatedJobException>(() => federation.DriveJobAsync(run));
+        Task<FederatedJobResult> run = federation.Start(job);
+        await federation.DriveAsync();
+        var ex = await Assert.ThrowsAsync<FederatedJobException>(() => run);
 
         Assert.Equal((RoundPaths.StartFLJob, 1, (Retcode?)Retcode.SystemError), (ex.Round, ex.Iteration, ex.Retcode));
         Assert.Contains("'stranded'", ex.Message);
@@ -343,8 +338,8 @@ public sealed class FederatedJobTests
             : await federation.Transport.SendAsync(round, body, ct));
         FederatedJob job = federation.CreateJob("unlucky", 80, 20, transport: transport);
 
-        Task<FederatedJobResult> run = Task.Run(() => job.RunAsync(CancellationToken.None));
-        await federation.DriveJobAsync(run);
+        Task<FederatedJobResult> run = federation.Start(job);
+        await federation.DriveAsync();
 
         FederatedJobResult result = await run;
         Assert.Equal(FederatedJobStopReason.PlanCompleted, result.StopReason);

@@ -18,9 +18,11 @@ namespace FedSharp.Client.Tests;
 /// <summary>
 /// A real <see cref="FederatedServer"/> on a manual clock (or, with <see cref="StartWithRoundStoreAsync"/>, its
 /// coordinator and handler over a round store the test controls), reached through <see cref="InProcessTransport"/>,
-/// which also records every accepted update and every model handed out so tests can recompute FedAvg.
+/// which also records every accepted update and every model handed out so tests can recompute FedAvg. Every job
+/// created here reads the clock through a view of its own, so the driver (InProcessFederation.Driver.cs) can tell
+/// when it waits.
 /// </summary>
-internal sealed class InProcessFederation : IAsyncDisposable
+internal sealed partial class InProcessFederation : IAsyncDisposable
 {
     public const string FlName = "client-e2e";
     public const string Model = ModelZoo.LogisticRegression;
@@ -32,17 +34,14 @@ internal sealed class InProcessFederation : IAsyncDisposable
     {
         _directory = directory;
         Time = time;
-        JobTime = time.CreateView();
         Coordinator = coordinator;
         Handler = handler;
         _server = server;
         Transport = new InProcessTransport(SendAsync);
     }
 
+    /// <summary>The server's clock; every job reads it through a view of its own.</summary>
     public ManualTimeProvider Time { get; }
-
-    /// <summary>The clients' view of <see cref="Time"/>: jobs from <see cref="CreateJob"/> wait on it.</summary>
-    public TimeProvider JobTime { get; }
 
     public RoundCoordinator Coordinator { get; }
 
@@ -55,9 +54,6 @@ internal sealed class InProcessFederation : IAsyncDisposable
 
     /// <summary>The model every successful startFLJob of an iteration handed out.</summary>
     public ConcurrentDictionary<int, ModelParameters> ModelsHandedOut { get; } = new();
-
-    /// <summary>updateModel requests wait for this task before they reach the server.</summary>
-    public Task UpdateModelGate { get; set; } = Task.CompletedTask;
 
     /// <summary>Rewrites replies before the client sees them (e.g. a next_req_time in the past); null for none.</summary>
     public Func<string, StartFLJobResponse, StartFLJobResponse>? StartFLJobRewrite { get; set; }
@@ -111,50 +107,16 @@ internal sealed class InProcessFederation : IAsyncDisposable
         var options = new FederatedJobOptions { FlName = FlName, ClientId = clientId };
         configure?.Invoke(options);
         var trainer = new LearningTrainer(pool ?? ModelPool.ForZooModel(Model, 7), SyntheticData.Create(samples, dataSeed), SyntheticData.Create(20, dataSeed + 1000), new Random(dataSeed));
-        return new FederatedJob(options, transport ?? Transport, trainer, JobTime, progress);
+        return CreateJob(options, trainer, transport, progress);
     }
 
-    /// <summary>
-    /// Moves the manual clock one <paramref name="step"/> at a time, letting the jobs run between steps, until
-    /// <paramref name="work"/> completes; fails after <paramref name="maxSteps"/> steps.
-    /// </summary>
-    public async Task DriveAsync(Task work, TimeSpan step, int maxSteps = 20_000)
+    /// <summary>A job with the test's own options and trainer, on a view of <see cref="Time"/> of its own.</summary>
+    public FederatedJob CreateJob(FederatedJobOptions options, ITrainer trainer, IFederationTransport? transport = null, IProgress<IterationReport>? progress = null)
     {
-        for (int i = 0; i < maxSteps && !work.IsCompleted; i++)
-        {
-            await Task.WhenAny(work, Task.Delay(2));
-            if (!work.IsCompleted)
-            {
-                // An aggregation under way finishes before time moves, as it would in the moments a real clock gives it.
-                await Coordinator.WhenIdleAsync();
-                Time.Advance(step);
-            }
-        }
-
-        Assert.True(work.IsCompleted, $"The jobs did not finish within {maxSteps} steps of {step}.");
-        await work;
-    }
-
-    /// <summary>
-    /// Drives one job from <see cref="CreateJob"/> to its end by moving the clock only while the job waits on it, from
-    /// one timer to the next (the job's or the server's), so the job's measured waits do not depend on how fast the
-    /// machine runs it between two steps.
-    /// </summary>
-    public async Task DriveJobAsync(Task run, int maxSteps = 20_000)
-    {
-        for (int i = 0; i < maxSteps && !run.IsCompleted; i++)
-        {
-            await Task.WhenAny(run, Time.WhenTimerArmedAsync(JobTime));
-            if (!run.IsCompleted)
-            {
-                // An aggregation under way finishes before time moves, as it would in the moments a real clock gives it.
-                await Coordinator.WhenIdleAsync();
-                Time.AdvanceToNextTimer();
-            }
-        }
-
-        Assert.True(run.IsCompleted, $"The job did not finish within {maxSteps} waits.");
-        await run;
+        TimeProvider clock = Time.CreateView();
+        var job = new FederatedJob(options, transport ?? Transport, trainer, clock, progress);
+        _clocks.Add(job, clock);
+        return job;
     }
 
     public async ValueTask DisposeAsync()
@@ -174,7 +136,7 @@ internal sealed class InProcessFederation : IAsyncDisposable
     {
         if (round == RoundPaths.UpdateModel)
         {
-            await UpdateModelGate;
+            await WhenUpdatesReleasedAsync(UpdateModelRequest.Parser.ParseFrom(body.Span).FlId);
         }
 
         ProtocolResponse response = await Handler.HandleAsync(round, body, cancellationToken);

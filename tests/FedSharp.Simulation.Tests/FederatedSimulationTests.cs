@@ -34,6 +34,29 @@ public sealed class FederatedSimulationTests
         Assert.Equal(result.Rounds, seen);
     }
 
+    [Fact]
+    public async Task RunAsync_RandomSamplingWithAnHourLongWindow_DrawsOnceEveryClientAskedAndDoesNotWaitOutTheWindow()
+    {
+        // 8 clients, 3 drawn per round, a one-hour startFLJob window: drawing at the deadline would outlast the
+        // test's 60 s limit by far; the simulator draws as soon as all 8 have asked.
+        using var directory = new TemporaryDirectory();
+        JobConfiguration configuration = TestConfigurations.Create(
+            directory.Path,
+            "simulation.clients=8",
+            "round.start_fl_job_threshold=3",
+            "round.start_fl_job_time_window=3600000",
+            "round.global_iteration_time_window=7200000",
+            "fedsharp.client_sampling=random");
+        SimulationOptions options = SimulationOptions.FromConfiguration(configuration);
+
+        SimulationResult result = await new FederatedSimulation(options, TimeProvider.System).RunAsync(TestData.For(options), null, TestTimeout());
+
+        Assert.Equal(8, options.CreateServerConfiguration().FedSharp.SamplingTarget);
+        Assert.Equal([1, 2, 3], result.Rounds.Select(r => r.Round));
+        Assert.All(result.Rounds, r => Assert.True(r.Valid, r.Reason));
+        Assert.All(result.Rounds, r => Assert.Equal(3, r.Participants));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]

@@ -22,6 +22,14 @@ public sealed class FedSharpSection
     public ClientSamplingMode ClientSampling { get; set; } = ClientSamplingMode.FirstCome;
 
     /// <summary>
+    /// <c>fedsharp.sampling_target</c>: with random sampling, the draw happens as soon as this many candidates have
+    /// asked (over-selection: more than <c>round.start_fl_job_threshold</c> gives the draw a choice), or at the
+    /// startFLJob deadline if fewer ask in time. 0 (the default) draws at the deadline only; otherwise at least
+    /// <c>start_fl_job_threshold</c>. A simulation with random sampling uses its client count when this is 0.
+    /// </summary>
+    public int SamplingTarget { get; set; }
+
+    /// <summary>
     /// <c>fedsharp.model</c>: the model-zoo architecture the server initialises and clients train (FLPlan.model_name),
     /// e.g. <c>simple-cnn</c>, <c>mlp-2nn</c>, <c>logistic-regression</c>, <c>femnist-cnn</c>, <c>lenet5-3x32</c>.
     /// Checked against the zoo at start-up. Default <c>simple-cnn</c>.

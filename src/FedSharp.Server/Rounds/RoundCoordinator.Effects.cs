@@ -115,9 +115,12 @@ public sealed partial class RoundCoordinator
             PublishedModel current = await CurrentModelAsync(cancellationToken);
             if (aggregate is null || aggregate.Contributors.Count < state.UpdatesAccepted)
             {
-                result = new AggregationFailed(iteration, $"the running sum holds {aggregate?.Contributors.Count ?? 0} updates but {state.UpdatesAccepted} were accepted; the update store lost some.");
+                // An accepted update is still on its way into the sum (a slot freed and taken again, or another
+                // server's add): the add that completes the sum triggers aggregation again; the global window bounds the wait.
+                return;
             }
-            else if (aggregate.Contributors.Count > state.UpdatesAccepted)
+
+            if (aggregate.Contributors.Count > state.UpdatesAccepted)
             {
                 result = new AggregationFailed(iteration, $"the running sum holds {aggregate.Contributors.Count} updates but only {state.UpdatesAccepted} were acknowledged; an add reported as failed had reached the update store.");
             }

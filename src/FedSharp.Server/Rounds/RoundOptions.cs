@@ -59,6 +59,14 @@ public sealed class RoundOptions
     public int SamplingSeed { get; set; }
 
     /// <summary>
+    /// With <see cref="ClientSampling.Random"/>, the draw happens as soon as this many candidates have asked, instead
+    /// of at the startFLJob deadline: over-selection (a target above <see cref="StartFlJobThreshold"/> gives the draw
+    /// a choice) without waiting out the window. Candidates are then told to ask again after <see cref="RetryInterval"/>.
+    /// 0 (default) draws at the deadline only; otherwise at least <see cref="StartFlJobThreshold"/>, and only with random sampling.
+    /// </summary>
+    public int SamplingTarget { get; set; }
+
+    /// <summary>
     /// How long a client told NotReady (or told to retry while the server aggregates) should wait before asking
     /// again. Range 1 ms to 1 hour; default 1 000 ms.
     /// </summary>
@@ -112,6 +120,11 @@ public sealed class RoundOptions
         if (!Enum.IsDefined(ClientSampling))
         {
             problems.Add($"{nameof(ClientSampling)} is {(int)ClientSampling}; it must be {nameof(Rounds.ClientSampling.FirstCome)} or {nameof(Rounds.ClientSampling.Random)}.");
+        }
+
+        if (SamplingTarget != 0 && (ClientSampling != ClientSampling.Random || SamplingTarget < StartFlJobThreshold))
+        {
+            problems.Add($"{nameof(SamplingTarget)} is {SamplingTarget}; it must be 0, or at least {nameof(StartFlJobThreshold)} ({StartFlJobThreshold}) with {nameof(ClientSampling)} {nameof(Rounds.ClientSampling.Random)}.");
         }
 
         CheckWindow(problems, nameof(RetryInterval), RetryInterval, TimeSpan.FromHours(1));

@@ -7,7 +7,7 @@ public static class RoundOptionsMapping
 {
     /// <summary>
     /// Thresholds and windows from <c>round</c>, <c>fl_iteration_num</c>, sampling from <c>fedsharp.client_sampling</c>
-    /// seeded with <c>fedsharp.seed</c>, <c>fedsharp.checkpoint_keep_count</c> and
+    /// seeded with <c>fedsharp.seed</c> and drawn at <c>fedsharp.sampling_target</c> candidates, <c>fedsharp.checkpoint_keep_count</c> and
     /// <c>summary.continuous_failure_times</c>; <see cref="RoundOptions.RetryInterval"/> keeps its default.
     /// </summary>
     /// <param name="configuration">A validated job configuration.</param>
@@ -31,6 +31,7 @@ public static class RoundOptionsMapping
                     $"fedsharp.client_sampling has no round-engine equivalent for value {(int)other}; use first_come or random.", nameof(configuration)),
             },
             SamplingSeed = configuration.FedSharp.Seed,
+            SamplingTarget = configuration.FedSharp.SamplingTarget,
             CheckpointKeepCount = configuration.FedSharp.CheckpointKeepCount,
             ContinuousFailureTimes = configuration.Summary.ContinuousFailureTimes,
             ParticipationTimeLevel1 = configuration.Summary.ParticipationTimeLevel1,

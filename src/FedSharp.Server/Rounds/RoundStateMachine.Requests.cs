@@ -26,7 +26,8 @@ public sealed partial class RoundStateMachine
             switch (registration.Status)
             {
                 case ParticipationStatus.Candidate:
-                    return (state, RoundReply.NotReady($"Client '{id}' is a candidate for the random draw of iteration {iteration}; ask again at {state.StartFlJobDeadline:O}.", iteration, state.StartFlJobDeadline));
+                    DateTimeOffset again = _samplingTarget > 0 && now + _retryInterval < state.StartFlJobDeadline ? now + _retryInterval : state.StartFlJobDeadline;
+                    return (state, RoundReply.NotReady($"Client '{id}' is a candidate for the random draw of iteration {iteration}; ask again at {again:O}.", iteration, again));
                 case ParticipationStatus.Selected:
                     step.Write(registration with { Status = ParticipationStatus.Joined });
                     return (state, RoundReply.Succeed($"Client '{id}' was drawn for iteration {iteration} and joins it.", iteration));
@@ -47,8 +48,30 @@ public sealed partial class RoundStateMachine
 
         if (_sampling == ClientSampling.Random)
         {
-            step.Register(new ClientRegistration(id, iteration, request.DataSize, now, ParticipationStatus.Candidate));
-            return (state with { RegisteredCount = state.RegisteredCount + 1 }, RoundReply.NotReady($"Client '{id}' is a candidate for the random draw of iteration {iteration}; ask again at {state.StartFlJobDeadline:O}.", iteration, state.StartFlJobDeadline));
+            var candidate = new ClientRegistration(id, iteration, request.DataSize, now, ParticipationStatus.Candidate);
+            step.Register(candidate);
+            RoundState registered = state with { RegisteredCount = state.RegisteredCount + 1 };
+            if (_samplingTarget > 0 && registered.RegisteredCount >= _samplingTarget)
+            {
+                // The target is reached: draw now rather than at the deadline, and answer this candidate at once.
+                RoundState drawn = Draw(registered, Candidates(registered, step, candidate), now, step);
+                if (step.Registration is { Status: ParticipationStatus.Selected } chosen)
+                {
+                    step.Write(chosen with { Status = ParticipationStatus.Joined });
+                    return (drawn, RoundReply.Succeed($"Client '{id}' completed the {_samplingTarget} candidates of iteration {iteration}, was drawn and joins it.", iteration));
+                }
+
+                return (drawn, RoundReply.OutOfTime($"Client '{id}' was not drawn for iteration {iteration}; start over with the next iteration.", iteration, NextIterationEstimate(drawn, now)));
+            }
+
+            if (_samplingTarget > 0)
+            {
+                // The draw comes when the target is reached, which may be long before the deadline: poll.
+                DateTimeOffset again = now + _retryInterval < state.StartFlJobDeadline ? now + _retryInterval : state.StartFlJobDeadline;
+                return (registered, RoundReply.NotReady($"Client '{id}' is candidate {registered.RegisteredCount} of the {_samplingTarget} that start the random draw of iteration {iteration}; ask again at {again:O}.", iteration, again));
+            }
+
+            return (registered, RoundReply.NotReady($"Client '{id}' is a candidate for the random draw of iteration {iteration}; ask again at {state.StartFlJobDeadline:O}.", iteration, state.StartFlJobDeadline));
         }
 
         int accepted = state.AcceptedCount + 1;

@@ -36,6 +36,7 @@ public sealed partial class RoundStateMachine
     private readonly int _iterationCount;
     private readonly ClientSampling _sampling;
     private readonly int _samplingSeed;
+    private readonly int _samplingTarget;
 
     /// <summary>Copies the options' values; later changes to <paramref name="options"/> do not affect this machine.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
@@ -52,6 +53,7 @@ public sealed partial class RoundStateMachine
         _iterationCount = options.FlIterationNum;
         _sampling = options.ClientSampling;
         _samplingSeed = options.SamplingSeed;
+        _samplingTarget = options.SamplingTarget;
     }
 
     /// <summary>T_start, the number of participants an iteration needs.</summary>
@@ -159,11 +161,13 @@ public sealed partial class RoundStateMachine
     public bool DrawIsDue(RoundState state, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(state);
+        // With a sampling target the draw is also due when the next candidate can reach it; the read is then made
+        // for a request that turns out not to add a candidate at most once per candidate short of the target.
         return _sampling == ClientSampling.Random
             && state.Status == InstanceStatus.Running
             && state.Phase == RoundPhase.Selecting
-            && state.StartFlJobDeadline <= now
-            && state.StartFlJobDeadline < state.GlobalDeadline;
+            && ((state.StartFlJobDeadline <= now && state.StartFlJobDeadline < state.GlobalDeadline)
+                || (_samplingTarget > 0 && state.RegisteredCount + 1 >= _samplingTarget));
     }
 
     /// <summary>The client whose registration <paramref name="event"/> reads, or null when it reads none.</summary>
@@ -247,7 +251,7 @@ public sealed partial class RoundStateMachine
 
         // Registrations written earlier in this transition are newer than the ones read; none can be a candidate's,
         // since a candidate registers only while no draw is due.
-        string[] candidates = [.. step.Registrations!.Where(c => c.Iteration == state.Iteration && c.Status == ParticipationStatus.Candidate).Select(c => c.ClientId).Order(StringComparer.Ordinal)];
+        ClientRegistration[] candidates = Candidates(state, step, null);
         if (candidates.Length < _startThreshold)
         {
             return Fail(
@@ -257,17 +261,27 @@ public sealed partial class RoundStateMachine
                 step);
         }
 
-        HashSet<string> selected = DrawParticipants(candidates, state.Iteration);
-        foreach (ClientRegistration candidate in step.Registrations!)
+        // The draw happens at the deadline, not when it is noticed, so every server computes the same update deadline.
+        return Draw(state, candidates, deadline, step);
+    }
+
+    /// <summary>The candidates of the state's iteration among the registrations read for the draw, plus <paramref name="newcomer"/>.</summary>
+    private static ClientRegistration[] Candidates(RoundState state, Step step, ClientRegistration? newcomer)
+    {
+        IEnumerable<ClientRegistration> read = step.Registrations!.Where(c => c.Iteration == state.Iteration && c.Status == ParticipationStatus.Candidate);
+        return [.. (newcomer is null ? read : read.Where(c => c.ClientId != newcomer.ClientId).Append(newcomer))];
+    }
+
+    /// <summary>Draws T_start of <paramref name="candidates"/> at <paramref name="drawnAt"/>, which opens the updateModel window.</summary>
+    private RoundState Draw(RoundState state, ClientRegistration[] candidates, DateTimeOffset drawnAt, Step step)
+    {
+        HashSet<string> selected = DrawParticipants([.. candidates.Select(c => c.ClientId).Order(StringComparer.Ordinal)], state.Iteration);
+        foreach (ClientRegistration candidate in candidates)
         {
-            if (candidate.Iteration == state.Iteration && candidate.Status == ParticipationStatus.Candidate)
-            {
-                step.Write(candidate with { Status = selected.Contains(candidate.ClientId) ? ParticipationStatus.Selected : ParticipationStatus.NotSelected });
-            }
+            step.Write(candidate with { Status = selected.Contains(candidate.ClientId) ? ParticipationStatus.Selected : ParticipationStatus.NotSelected });
         }
 
-        // The draw happens at the deadline, not when it is noticed, so every server computes the same update deadline.
-        DateTimeOffset updateDeadline = deadline + _updateWindow;
+        DateTimeOffset updateDeadline = drawnAt + _updateWindow;
         step.Effects.Add(new ScheduleTimer(updateDeadline));
         return state with
         {

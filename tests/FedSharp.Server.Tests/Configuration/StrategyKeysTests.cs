@@ -173,4 +173,25 @@ public sealed class StrategyKeysTests
         Assert.Empty(configuration.FindUnsupported());
         Assert.Equal(AggregationType.FedProx, configuration.ToFLPlan().Aggregation.Type);
     }
+
+    [Fact]
+    public void Load_SamplingTargetWithFirstCome_FailsNamingTheKeyAndTheFix()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => JobConfiguration.Parse(Base, "job.yaml", ["fedsharp.sampling_target=5"]));
+
+        ConfigurationError named = Assert.Single(error.Errors);
+        Assert.Equal("fedsharp.sampling_target", named.KeyPath);
+        Assert.Contains("'fedsharp.sampling_target' is 5 but has no effect", named.Message, StringComparison.Ordinal);
+        Assert.Contains("client_sampling: random", named.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_SamplingTargetBelowTheThreshold_FailsNamingTheMinimum()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => JobConfiguration.Parse(Base, "job.yaml", ["fedsharp.client_sampling=random", "fedsharp.sampling_target=1"]));
+
+        ConfigurationError named = Assert.Single(error.Errors);
+        Assert.Equal("fedsharp.sampling_target", named.KeyPath);
+        Assert.Contains("set it to at least 2", named.Message, StringComparison.Ordinal);
+    }
 }

@@ -846,4 +846,56 @@ public sealed class RoundStateMachineTests
 
         Assert.Throws<ArgumentException>(() => machine.Apply(new RoundSnapshot(state, registration), new UpdateModelRequested("a", 1, 10), s_t0));
     }
+
+    [Fact]
+    public void Apply_SamplingTargetReached_DrawsAtOnceAndAnswersTheLastCandidate()
+    {
+        RoundOptions options = Options(threshold: 2, sampling: ClientSampling.Random);
+        options.SamplingTarget = 3;
+        (StoredMachine machine, StoredRound state) = Start(options);
+        DateTimeOffset at = s_t0 + TimeSpan.FromSeconds(1);
+
+        StoredTransition first = machine.Apply(state, new StartFlJobRequested("a", 10), at);
+        state = machine.Apply(first.State, new StartFlJobRequested("b", 10), at).State;
+        StoredTransition last = machine.Apply(state, new StartFlJobRequested("c", 10), at);
+
+        // Before the target: asked to poll after one retry interval, not at the deadline 10 s away.
+        Assert.Equal(RoundRetcode.NotReady, first.Reply!.Code);
+        Assert.Equal(at + TimeSpan.FromMilliseconds(500), first.Reply.NextRequestTime);
+        Assert.Equal(RoundPhase.Training, last.State.Phase);
+        Assert.Equal(at + s_updateWindow, last.State.UpdateModelDeadline);
+        Assert.Equal(2, last.State.Clients.Values.Count(r => r.Status is ParticipationStatus.Selected or ParticipationStatus.Joined));
+        Assert.Equal(ParticipationStatus.NotSelected, Assert.Single(last.State.Clients.Values, r => r.Status == ParticipationStatus.NotSelected).Status);
+        bool lastDrawn = last.State.Clients["c"].Status == ParticipationStatus.Joined;
+        Assert.Equal(lastDrawn ? RoundRetcode.Succeed : RoundRetcode.OutOfTime, last.Reply!.Code);
+    }
+
+    [Fact]
+    public void Apply_SamplingTarget_SameCandidatesInAnyOrder_SameParticipants()
+    {
+        RoundOptions options = Options(threshold: 3, sampling: ClientSampling.Random, seed: 9);
+        options.SamplingTarget = 6;
+        string[] candidates = ["d0", "d1", "d2", "d3", "d4", "d5"];
+        (StoredMachine machine, StoredRound forward) = Start(options);
+        (_, StoredRound backward) = Start(options);
+
+        forward = JoinAll(machine, forward, candidates);
+        backward = JoinAll(machine, backward, [.. candidates.Reverse()]);
+
+        string[] Chosen(StoredRound round) => [.. round.Clients.Values.Where(r => r.Status is ParticipationStatus.Selected or ParticipationStatus.Joined).Select(r => r.ClientId).Order(StringComparer.Ordinal)];
+        Assert.Equal(3, Chosen(forward).Length);
+        Assert.Equal(Chosen(forward), Chosen(backward));
+    }
+
+    [Fact]
+    public void Options_SamplingTargetBelowThresholdOrWithFirstCome_Refused()
+    {
+        RoundOptions below = Options(threshold: 3, sampling: ClientSampling.Random);
+        below.SamplingTarget = 2;
+        RoundOptions firstCome = Options(threshold: 3);
+        firstCome.SamplingTarget = 5;
+
+        Assert.Throws<ArgumentException>(() => new RoundStateMachine(below));
+        Assert.Contains("SamplingTarget is 5", Assert.Throws<ArgumentException>(() => new RoundStateMachine(firstCome)).Message, StringComparison.Ordinal);
+    }
 }

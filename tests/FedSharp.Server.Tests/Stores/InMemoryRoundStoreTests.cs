@@ -1,4 +1,5 @@
 using FedSharp.Server.Stores;
+using FedSharp.Testing.Stores;
 
 namespace FedSharp.Server.Tests.Stores;
 

@@ -15,6 +15,7 @@ internal sealed partial class ConfigurationReader
         }
 
         CheckStrategyKeys(c);
+        CheckSamplingKeys(c);
 
         if (c.Unsupervised.EvalType != UnsupervisedEvalType.NotEval && c.Unsupervised.ClusterClientNum < 1)
         {
@@ -86,6 +87,20 @@ internal sealed partial class ConfigurationReader
         if (optimizer is not (ServerOptimizerKind.Adam or ServerOptimizerKind.Yogi))
         {
             RefuseWithout("fedsharp.server_beta2", c, $"it is the second-moment decay of FedAdam and FedYogi and 'fedsharp.server_optimizer' is {chosen}{(optimizer == ServerOptimizerKind.Adagrad ? " (FedAdagrad sums squares without decay)" : string.Empty)}; set server_optimizer to adam or yogi, or remove the key");
+        }
+    }
+
+    private void CheckSamplingKeys(JobConfiguration c)
+    {
+        if (c.FedSharp.ClientSampling != ClientSamplingMode.Random)
+        {
+            RefuseWithout("fedsharp.sampling_target", c, "it tells a random draw when to happen and 'fedsharp.client_sampling' is first_come, which accepts the first clients at once; set client_sampling: random or remove the key");
+        }
+        else if (c.FedSharp.SamplingTarget > 0 && c.Round.StartFlJobThreshold >= 1 && c.FedSharp.SamplingTarget < c.Round.StartFlJobThreshold)
+        {
+            ReportAt(
+                "fedsharp.sampling_target",
+                $"'fedsharp.sampling_target' is {c.FedSharp.SamplingTarget}, fewer than 'round.start_fl_job_threshold' ({c.Round.StartFlJobThreshold}): the draw could never fill the iteration; set it to at least {c.Round.StartFlJobThreshold} (more over-selects), or 0 to draw at the startFLJob deadline");
         }
     }
 

@@ -179,6 +179,7 @@ internal static class ConfigurationSchema
             [("first_come", ClientSamplingMode.FirstCome), ("random", ClientSamplingMode.Random)],
             c => c.FedSharp.ClientSampling,
             (c, v) => c.FedSharp.ClientSampling = v),
+        Count("fedsharp.sampling_target", 0, int.MaxValue, c => c.FedSharp.SamplingTarget, (c, v) => c.FedSharp.SamplingTarget = v),
         Count("fedsharp.seed", 0, int.MaxValue, c => c.FedSharp.Seed, (c, v) => c.FedSharp.Seed = v),
         new TextKey("fedsharp.model", c => c.FedSharp.Model, (c, v) => c.FedSharp.Model = v, isValid: static v => v.Length > 0, expectation: "a model-zoo name such as simple-cnn"),
         Count("fedsharp.model_seed", 0, int.MaxValue, c => c.FedSharp.ModelSeed, (c, v) => c.FedSharp.ModelSeed = v),

@@ -1,7 +1,7 @@
 using FedSharp.Core.Models;
 using FedSharp.Server.Stores;
 
-namespace FedSharp.Server.Tests.Stores;
+namespace FedSharp.Testing.Stores;
 
 /// <summary>What every <see cref="IUpdateStore"/> must do; a test class per implementation inherits it.</summary>
 public abstract class UpdateStoreContract
@@ -22,14 +22,14 @@ public abstract class UpdateStoreContract
     public async Task AddAsync_TwoUpdates_SumIsDataSizeWeighted()
     {
         IUpdateStore store = await CreateStoreAsync();
-        ClientUpdate a = new("a", 1, Models.Create(1, 2, 3, 4, 5, 6), dataSize: 2, loss: 1.0f, accuracy: 0.5f);
-        ClientUpdate b = new("b", 1, Models.Create(-1, 0.5f, 0, 8, 1, 1), dataSize: 3, loss: 2.0f);
+        ClientUpdate a = new("a", 1, Create(1, 2, 3, 4, 5, 6), dataSize: 2, loss: 1.0f, accuracy: 0.5f);
+        ClientUpdate b = new("b", 1, Create(-1, 0.5f, 0, 8, 1, 1), dataSize: 3, loss: 2.0f);
 
         IReadOnlyList<UpdateReceipt> receipts = await store.AddAsync([a, b], CancellationToken.None);
         IterationAggregate aggregate = (await store.ReadAsync(1, CancellationToken.None))!;
 
         Assert.Equal([new UpdateReceipt(UpdateAdmission.Added, 1), new UpdateReceipt(UpdateAdmission.Added, 2)], receipts);
-        Assert.Equal([-1f, 5.5f, 6f, 32f, 13f, 15f], Models.Flatten(aggregate.WeightedSum));
+        Assert.Equal([-1f, 5.5f, 6f, 32f, 13f, 15f], Flatten(aggregate.WeightedSum));
         Assert.Equal(5, aggregate.TotalWeight);
         Assert.Equal(["a", "b"], aggregate.Contributors);
         Assert.Equal(1.6, aggregate.MeanLoss!.Value, 12);
@@ -40,14 +40,14 @@ public abstract class UpdateStoreContract
     public async Task AddAsync_SameClientTwice_SecondSkipped()
     {
         IUpdateStore store = await CreateStoreAsync();
-        await store.AddAsync([new ClientUpdate("a", 1, Models.Filled(1), 4)], CancellationToken.None);
+        await store.AddAsync([new ClientUpdate("a", 1, Filled(1), 4)], CancellationToken.None);
 
-        IReadOnlyList<UpdateReceipt> receipts = await store.AddAsync([new ClientUpdate("a", 1, Models.Filled(100), 4)], CancellationToken.None);
+        IReadOnlyList<UpdateReceipt> receipts = await store.AddAsync([new ClientUpdate("a", 1, Filled(100), 4)], CancellationToken.None);
         IterationAggregate aggregate = (await store.ReadAsync(1, CancellationToken.None))!;
 
         Assert.Equal([new UpdateReceipt(UpdateAdmission.AlreadyHeld, 1)], receipts);
         Assert.Equal(4, aggregate.TotalWeight);
-        Assert.All(Models.Flatten(aggregate.WeightedSum), v => Assert.Equal(4f, v));
+        Assert.All(Flatten(aggregate.WeightedSum), v => Assert.Equal(4f, v));
     }
 
     [Fact]
@@ -55,17 +55,17 @@ public abstract class UpdateStoreContract
     {
         IUpdateStore store = await CreateStoreAsync();
 
-        await store.AddAsync([new ClientUpdate("a", 1, Models.Filled(1), 1), new ClientUpdate("a", 2, Models.Filled(2), 1)], CancellationToken.None);
+        await store.AddAsync([new ClientUpdate("a", 1, Filled(1), 1), new ClientUpdate("a", 2, Filled(2), 1)], CancellationToken.None);
 
-        Assert.All(Models.Flatten((await store.ReadAsync(1, CancellationToken.None))!.WeightedSum), v => Assert.Equal(1f, v));
-        Assert.All(Models.Flatten((await store.ReadAsync(2, CancellationToken.None))!.WeightedSum), v => Assert.Equal(2f, v));
+        Assert.All(Flatten((await store.ReadAsync(1, CancellationToken.None))!.WeightedSum), v => Assert.Equal(1f, v));
+        Assert.All(Flatten((await store.ReadAsync(2, CancellationToken.None))!.WeightedSum), v => Assert.Equal(2f, v));
     }
 
     [Fact]
     public async Task AddAsync_LayoutDiffersFromIteration_Throws()
     {
         IUpdateStore store = await CreateStoreAsync();
-        await store.AddAsync([new ClientUpdate("a", 1, Models.Filled(1), 1)], CancellationToken.None);
+        await store.AddAsync([new ClientUpdate("a", 1, Filled(1), 1)], CancellationToken.None);
         var other = new ModelParameters([new ParameterTensor("other", [3], [1, 2, 3])]);
 
         ArgumentException error = await Assert.ThrowsAsync<ArgumentException>(() => store.AddAsync([new ClientUpdate("b", 1, other, 1)], CancellationToken.None));
@@ -77,7 +77,7 @@ public abstract class UpdateStoreContract
     public async Task DiscardAsync_AfterAdds_IterationGone()
     {
         IUpdateStore store = await CreateStoreAsync();
-        await store.AddAsync([new ClientUpdate("a", 1, Models.Filled(1), 1)], CancellationToken.None);
+        await store.AddAsync([new ClientUpdate("a", 1, Filled(1), 1)], CancellationToken.None);
 
         await store.DiscardAsync(1, CancellationToken.None);
         await store.DiscardAsync(1, CancellationToken.None);
@@ -89,11 +89,11 @@ public abstract class UpdateStoreContract
     public async Task AddAsync_AfterDiscard_IterationAndEarlierOnesStayClosed_LaterOnesOpen()
     {
         IUpdateStore store = await CreateStoreAsync();
-        await store.AddAsync([new ClientUpdate("a", 2, Models.Filled(1), 1)], CancellationToken.None);
+        await store.AddAsync([new ClientUpdate("a", 2, Filled(1), 1)], CancellationToken.None);
         await store.DiscardAsync(2, CancellationToken.None);
 
         IReadOnlyList<UpdateReceipt> receipts = await store.AddAsync(
-            [new ClientUpdate("b", 2, Models.Filled(1), 1), new ClientUpdate("c", 1, Models.Filled(1), 1), new ClientUpdate("d", 3, Models.Filled(1), 1)],
+            [new ClientUpdate("b", 2, Filled(1), 1), new ClientUpdate("c", 1, Filled(1), 1), new ClientUpdate("d", 3, Filled(1), 1)],
             CancellationToken.None);
 
         Assert.Equal([new UpdateReceipt(UpdateAdmission.IterationClosed, 0), new UpdateReceipt(UpdateAdmission.IterationClosed, 0), new UpdateReceipt(UpdateAdmission.Added, 1)], receipts);
@@ -106,13 +106,13 @@ public abstract class UpdateStoreContract
     public async Task ReadAsync_ThenMoreAdds_SnapshotUnchanged()
     {
         IUpdateStore store = await CreateStoreAsync();
-        await store.AddAsync([new ClientUpdate("a", 1, Models.Filled(1), 1)], CancellationToken.None);
+        await store.AddAsync([new ClientUpdate("a", 1, Filled(1), 1)], CancellationToken.None);
         IterationAggregate snapshot = (await store.ReadAsync(1, CancellationToken.None))!;
 
-        await store.AddAsync([new ClientUpdate("b", 1, Models.Filled(1), 1)], CancellationToken.None);
+        await store.AddAsync([new ClientUpdate("b", 1, Filled(1), 1)], CancellationToken.None);
 
         Assert.Equal(1, snapshot.TotalWeight);
-        Assert.All(Models.Flatten(snapshot.WeightedSum), v => Assert.Equal(1f, v));
+        Assert.All(Flatten(snapshot.WeightedSum), v => Assert.Equal(1f, v));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public abstract class UpdateStoreContract
         const int clients = 200;
 
         IReadOnlyList<UpdateReceipt>[] receipts = await Task.WhenAll(Enumerable.Range(0, clients).Select(i => Task.Run(() =>
-            store.AddAsync([new ClientUpdate($"c{i}", 1, Models.Filled(i % 4), dataSize: 1 + (i % 3))], CancellationToken.None))));
+            store.AddAsync([new ClientUpdate($"c{i}", 1, Filled(i % 4), dataSize: 1 + (i % 3))], CancellationToken.None))));
         IterationAggregate aggregate = (await store.ReadAsync(1, CancellationToken.None))!;
 
         // Every count from 1 to 200 is seen exactly once: whoever's update completes a threshold learns it.
@@ -130,6 +130,26 @@ public abstract class UpdateStoreContract
         float expectedSum = Enumerable.Range(0, clients).Sum(i => (i % 4) * (1 + (i % 3)));
         Assert.Equal(clients, aggregate.Contributors.Count);
         Assert.Equal(Enumerable.Range(0, clients).Sum(i => 1 + (i % 3)), aggregate.TotalWeight);
-        Assert.All(Models.Flatten(aggregate.WeightedSum), v => Assert.Equal(expectedSum, v));
+        Assert.All(Flatten(aggregate.WeightedSum), v => Assert.Equal(expectedSum, v));
     }
+
+    /// <summary>A 2×2 weight then a 2-value bias.</summary>
+    protected static ModelParameters Create(params float[] values)
+    {
+        if (values.Length != 6)
+        {
+            throw new ArgumentException("The test model has 6 values: 4 weights then 2 biases.", nameof(values));
+        }
+
+        return new ModelParameters(
+        [
+            new ParameterTensor("fc.weight", [2, 2], values[..4]),
+            new ParameterTensor("fc.bias", [2], values[4..]),
+        ]);
+    }
+
+    /// <summary>The test model with every value <paramref name="value"/>.</summary>
+    protected static ModelParameters Filled(float value) => Create(value, value, value, value, value, value);
+
+    protected static float[] Flatten(ModelParameters model) => [.. model.Tensors.SelectMany(t => t.Values)];
 }

@@ -1,0 +1,6 @@
+using FedSharp.Server.Redis.Tests.Fixtures;
+
+namespace FedSharp.Server.Redis.Tests.Stores;
+
+[Collection(SharedGarnet.Name)]
+public sealed class GarnetRoundStoreTests(GarnetFixture server) : RedisRoundStoreTestsBase(server);
