@@ -21,7 +21,9 @@ public sealed partial class FederatedJob
         {
             AggregationType.FedAvg => null,
             AggregationType.FedProx => RefuseFedProx(plan),
-            AggregationType other => $"aggregation {other}, whose local training this client does not build (it trains for FedAvg and FedProx only)",
+            AggregationType.Scaffold => RefuseStrategy(plan, "Scaffold", StrategyFieldNames.ControlVariate, "control-variate correction", s => s.Tensors.Any(t => t.Name.StartsWith(StrategyFieldNames.ControlVariate + "/", StringComparison.Ordinal))),
+            AggregationType.FedNova => RefuseStrategy(plan, "FedNova", StrategyFieldNames.ReportLocalSteps, "report of local steps and normalizing coefficient", s => s.Scalars.ContainsKey(StrategyFieldNames.ReportLocalSteps)),
+            AggregationType other => $"aggregation {other}, whose local training this client does not build (it trains for FedAvg, FedProx, Scaffold and FedNova only)",
         };
         refused ??= plan.ServerMode is ServerMode.HybridTraining or ServerMode.CloudTraining
             ? $"server_mode {plan.ServerMode}, which this client does not build (it runs cross-device FEDERATED_LEARNING rounds)"
@@ -53,6 +55,20 @@ public sealed partial class FederatedJob
         return plan.Strategy?.Scalars.ContainsKey(StrategyFieldNames.ProximalMu) == true
             ? null
             : $"aggregation FedProx without the strategy field '{StrategyFieldNames.ProximalMu}' (μ), so it cannot add the proximal term";
+    }
+
+    // SCAFFOLD and FedNova, like FedProx, change what a device trains or reports only through their plan field, so the
+    // plan must carry it and the trainer must claim it; otherwise the server would average a plain FedAvg upload.
+    private string? RefuseStrategy(FLPlan plan, string aggregation, string field, string what, Func<StrategyConfig, bool> carries)
+    {
+        if (!_trainer.StrategyFields.Contains(field))
+        {
+            return $"aggregation {aggregation}, whose {what} this client's trainer ({_trainer.GetType().Name}) does not build (it does not claim the strategy field '{field}')";
+        }
+
+        return plan.Strategy is { } strategy && carries(strategy)
+            ? null
+            : $"aggregation {aggregation} without the strategy field '{field}', so it cannot train for it";
     }
 
     // A scalar is named as it is; a tensor by its name's part before the first '/' ("c/fc.weight" is field "c").

@@ -163,9 +163,11 @@ public sealed partial class FederatedJob
                 Strategy = strategy,
                 GlobalModel = global,
             };
+            // Forced to yield: a training that finished before this await is reached would otherwise resume here on
+            // the caller's thread, which on MAUI or Unity is the UI thread, and send the upload from it.
             (double? accuracy, LocalTrainingResult training) = await OnTrainingSchedulerAsync(
                 () => (_options.EvaluateGlobalModel ? _trainer.Evaluate()?.Accuracy : null, _trainer.Train(trainingPlan)),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
             IterationParticipation participation = IterationParticipation.TrainingDiverged;
             if (training.Succeeded)
             {
@@ -235,6 +237,11 @@ public sealed partial class FederatedJob
             joined++;
             lastDecided = iteration;
             bool? valid = OutcomeOf(result);
+            if (participation == IterationParticipation.Uploaded && valid == true)
+            {
+                _trainer.ContributionCounted(iteration);
+            }
+
             string reason = training.Succeeded ? Explain(result) : $"{training.FailureReason} Server: {Explain(result)}";
             Report(reports, new IterationReport(_options.ClientId, iteration, participation, valid, reason, training.MeanLoss, training.SampleCount, accuracy, null));
         }
@@ -361,6 +368,7 @@ public sealed partial class FederatedJob
         }
 
         request.Tensors.Add(TensorCodec.Encode(upload.Update));
+        request.Strategy = training.Reported.ToMessage();
         return request;
     }
 

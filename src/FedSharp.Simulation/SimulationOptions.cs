@@ -143,9 +143,13 @@ public sealed partial class SimulationOptions
             _ => Partition.Kind.ToString(),
         };
         // FedAvg, the default, is not named, so that the description of a plain run reads as it always has.
-        string strategy = Configuration.Aggregation.AggregationType == AggregationType.FedProx
-            ? FormattableString.Invariant($", FedProx μ={Configuration.Aggregation.IidRate}")
-            : string.Empty;
+        string strategy = Configuration.Aggregation.AggregationType switch
+        {
+            AggregationType.FedProx => FormattableString.Invariant($", FedProx μ={Configuration.Aggregation.IidRate}"),
+            AggregationType.Scaffold => FormattableString.Invariant($", SCAFFOLD N={Configuration.Aggregation.TotalClientNum ?? ClientCount}"),
+            AggregationType.FedNova => ", FedNova",
+            _ => string.Empty,
+        };
         strategy += Configuration.FedSharp.ServerOptimizer switch
         {
             ServerOptimizerKind.None => string.Empty,
@@ -163,13 +167,21 @@ public sealed partial class SimulationOptions
     /// simulation never resumes from, or appends to, the files of a production job or of an earlier run (call
     /// <see cref="ClearServerFiles"/> first). With random sampling and no <c>fedsharp.sampling_target</c>, the target
     /// is the client count, so each round's draw happens once every client has asked rather than at the end of the
-    /// startFLJob window. A host that serves the simulation over HTTP starts its server from this.
+    /// startFLJob window. SCAFFOLD's N (<c>aggregation.total_client_num</c>) is <c>simulation.clients</c>
+    /// unless set. A host that serves the simulation over HTTP starts its server from this.
     /// </summary>
     public JobConfiguration CreateServerConfiguration()
     {
         var copy = new JobConfiguration();
         CopyProperties(Configuration, copy);
         copy.FedSharp.CheckpointDir = ServerCheckpointDirectory;
+
+        // A simulation knows every client of its federation: SCAFFOLD's N defaults to simulation.clients.
+        if (copy.Aggregation.AggregationType == AggregationType.Scaffold)
+        {
+            copy.Aggregation.TotalClientNum ??= ClientCount;
+        }
+
         copy.Summary.MetricsFile = Path.Combine(ReportDirectory, MetricsFileName);
         copy.Summary.FailureEventFile = Path.Combine(ReportDirectory, FailureEventFileName);
         if (copy.FedSharp.ClientSampling == ClientSamplingMode.Random && copy.FedSharp.SamplingTarget == 0)

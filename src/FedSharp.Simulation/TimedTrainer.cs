@@ -40,6 +40,8 @@ internal sealed class TimedTrainer : ITrainer
     public IReadOnlyCollection<string> StrategyFields => _inner.StrategyFields;
 
     /// <inheritdoc />
+    public void ContributionCounted(int iteration) => _inner.ContributionCounted(iteration);
+
     public LocalTrainingResult Train(LocalTrainingPlan plan)
     {
         long start = _clock.Time.GetTimestamp();

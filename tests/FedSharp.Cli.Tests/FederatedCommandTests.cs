@@ -176,6 +176,32 @@ public sealed class FederatedCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task LoopbackExample_Scaffold_ServerAndClientProcessesEveryIterationValid()
+    {
+        // The server sends c, each client process keeps its cᵢ and reports Δcᵢ; N is the example's 3 clients.
+        await RunLoopbackAsync("aggregation.aggregation_type=Scaffold", "aggregation.total_client_num=3");
+    }
+
+    [Fact]
+    public async Task LoopbackExample_FedNova_ServerAndClientProcessesEveryIterationValid()
+    {
+        await RunLoopbackAsync("aggregation.aggregation_type=FedNova");
+    }
+
+    [Fact]
+    public async Task Server_ScaffoldWithoutTotalClients_NamesTheKey()
+    {
+        string config = Path.Combine(_directory, "scaffold.yaml");
+        await File.WriteAllTextAsync(config, "fl_name: scaffold\nserver_mode: FEDERATED_LEARNING\nround:\n  start_fl_job_threshold: 2\naggregation:\n  aggregation_type: Scaffold\n");
+
+        ProcessResult result = await FedSharpProcess.RunAsync("server", "--config", config);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("aggregation.total_client_num", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Simulate_ServerOptimizerKeyWithoutEffect_NamesTheKeyAndTheFix()
     {
         string config = Path.Combine(_directory, "stray.yaml");

@@ -100,6 +100,8 @@ public sealed class FederatedJobScriptedTests
     [InlineData("dp", "encrypt_type DP_ENCRYPT (differential privacy)")]
     [InlineData("masked", "encrypt_type PwEncrypt (secure aggregation)")]
     [InlineData("fedprox", "aggregation FedProx")]
+    [InlineData("scaffold", "aggregation Scaffold without the strategy field 'c'")]
+    [InlineData("fednova", "aggregation FedNova without the strategy field 'report_local_steps'")]
     [InlineData("compressed", "upload_compress_type DiffSparseQuant")]
     public async Task RunAsync_PlanAsksForWhatTheClientDoesNotBuild_StopsWithoutUploading(string ask, string named)
     {
@@ -114,6 +116,8 @@ public sealed class FederatedJobScriptedTests
                 case "dp": plan.Cipher.EncryptType = EncryptType.DpEncrypt; break;
                 case "masked": plan.Cipher.EncryptType = EncryptType.PwEncrypt; break;
                 case "fedprox": plan.Aggregation.Type = AggregationType.FedProx; break;
+                case "scaffold": plan.Aggregation.Type = AggregationType.Scaffold; break;
+                case "fednova": plan.Aggregation.Type = AggregationType.FedNova; break;
                 default: start.UploadCompressType = CompressType.DiffSparseQuant; break;
             }
 
@@ -228,6 +232,60 @@ public sealed class FederatedJobScriptedTests
 
         Assert.Equal(FederatedJobStopReason.PlanCompleted, result.StopReason);
         Assert.Equal(IterationParticipation.Uploaded, Assert.Single(result.Iterations).Participation);
+    }
+
+    [Fact]
+    public async Task RunAsync_ScaffoldPlanTrainerDoesNotClaimC_StopsBeforeTraining()
+    {
+        LearningTrainer inner = Trainer();
+        ModelParameters global = inner.GetParameters();
+        var transport = new InProcessTransport((round, _, _) =>
+        {
+            StartFLJobResponse start = StartWithStrategy(global, ("unused", 0));
+            start.FlPlan.Strategy = new StrategyConfig();
+            start.FlPlan.Strategy.Tensors.AddRange(TensorCodec.Encode(new ModelParameters(global.Tensors.Select(t => new ParameterTensor($"c/{t.Name}", [.. t.Shape], new float[t.Length])))));
+            start.FlPlan.Aggregation.Type = AggregationType.Scaffold;
+            return Task.FromResult(Reply(start));
+        });
+        var job = new FederatedJob(new FederatedJobOptions { FlName = "job", ClientId = "custom", DownloadFinalModel = false }, transport, new PlainTrainer(inner), new ManualTimeProvider());
+
+        FederatedJobException error = await Assert.ThrowsAsync<FederatedJobException>(() => job.RunAsync(CancellationToken.None));
+
+        Assert.Contains("asks for aggregation Scaffold, whose control-variate correction this client's trainer (PlainTrainer) does not build", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_FedNovaPlan_UploadsStepsAndCoefficientInTheUpdatesStrategyField()
+    {
+        LearningTrainer trainer = Trainer();
+        ModelParameters global = trainer.GetParameters();
+        UpdateModelRequest? uploaded = null;
+        var transport = new InProcessTransport((round, body, _) =>
+        {
+            StartFLJobResponse start = StartWithStrategy(global, (StrategyFieldNames.ReportLocalSteps, 1));
+            start.FlPlan.Aggregation.Type = AggregationType.FedNova;
+            start.FlPlan.Momentum = 0.9f;
+            if (round == RoundPaths.UpdateModel)
+            {
+                uploaded = UpdateModelRequest.Parser.ParseFrom(body.Span);
+            }
+
+            IMessage reply = round switch
+            {
+                RoundPaths.StartFLJob => start,
+                RoundPaths.UpdateModel => new UpdateModelResponse { Retcode = Retcode.Succeed },
+                RoundPaths.GetResult => new GetResultResponse { Retcode = Retcode.Succeed, Iteration = 1, Outcome = IterationOutcome.Valid },
+                _ => throw new InvalidOperationException($"unexpected round {round}"),
+            };
+            return Task.FromResult(Reply(reply));
+        });
+        var job = new FederatedJob(new FederatedJobOptions { FlName = "job", ClientId = "nova", DownloadFinalModel = false }, transport, trainer, new ManualTimeProvider());
+
+        await job.RunAsync(CancellationToken.None);
+
+        int steps = (trainer.DataSize + 3) / 4;
+        Assert.Equal(steps, uploaded!.Strategy.Scalars[StrategyFieldNames.LocalSteps]);
+        Assert.Equal(FedSharp.Learning.Optimizers.FedNovaCoefficient.Compute(steps, 0.9f), uploaded.Strategy.Scalars[StrategyFieldNames.NormalizingCoefficient]);
     }
 
     // A custom trainer that knows nothing of strategy fields, as a user's own ITrainer would by default.

@@ -21,6 +21,8 @@ public sealed class StrategySimulationTests(ITestOutputHelper output)
         { "FedAdam", ["fedsharp.server_optimizer=adam", "fedsharp.server_learning_rate=0.03"] },
         { "FedYogi", ["fedsharp.server_optimizer=yogi", "fedsharp.server_learning_rate=0.03"] },
         { "FedAdagrad", ["fedsharp.server_optimizer=adagrad", "fedsharp.server_learning_rate=0.1"] },
+        { "SCAFFOLD", ["aggregation.aggregation_type=Scaffold"] },
+        { "FedNova", ["aggregation.aggregation_type=FedNova"] },
     };
 
     [Theory]
@@ -46,6 +48,17 @@ public sealed class StrategySimulationTests(ITestOutputHelper output)
 
         Assert.NotNull(run.Checkpoint.StrategyState);
         Assert.Contains(run.Checkpoint.StrategyState.Tensors, t => t.Name.StartsWith("v/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Simulate_Scaffold_ControlVariateIsInTheFinalCheckpointAndNIsTheClientCount()
+    {
+        Outcome run = await RunAsync(["aggregation.aggregation_type=Scaffold"]);
+
+        Assert.NotNull(run.Checkpoint.StrategyState);
+        Assert.All(run.Checkpoint.StrategyState.Tensors, t => Assert.StartsWith("c/", t.Name, StringComparison.Ordinal));
+        Assert.Contains(run.Checkpoint.StrategyState.Tensors, t => t.Values.Any(v => v != 0));
+        Assert.Contains("SCAFFOLD N=", run.Description, StringComparison.Ordinal);
     }
 
     private static async Task<Outcome> RunAsync(string[] keys)

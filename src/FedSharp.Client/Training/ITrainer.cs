@@ -39,6 +39,17 @@ public interface ITrainer
     /// <returns>The mean loss and sample count, or a failure after which the parameters are those before training.</returns>
     LocalTrainingResult Train(LocalTrainingPlan plan);
 
+    /// <summary>
+    /// Called when the server reports that the model of <paramref name="iteration"/> was aggregated with this device's
+    /// update (accepted, and the iteration valid). State a strategy keeps on the device from one iteration to the next,
+    /// such as SCAFFOLD's control variate cᵢ, moves here, so that an update the server did not count (refused, or in a
+    /// failed iteration) leaves it as it was, as the server's state is. Default: nothing.
+    /// </summary>
+    /// <param name="iteration">The iteration whose training produced the counted update.</param>
+    void ContributionCounted(int iteration)
+    {
+    }
+
     /// <summary>Evaluates the current parameters on the local evaluation data.</summary>
     /// <returns>Accuracy and loss, or null when the client has no evaluation data.</returns>
     LocalEvaluationResult? Evaluate();

@@ -14,19 +14,29 @@ namespace FedSharp.Client.Training;
 /// <remarks>
 /// It claims FedProx's <c>proximal_mu</c>: with it in the plan, every SGD step adds μ·(w − w_global) to the gradient
 /// (<see cref="ProximalOptimizer"/>), the gradient of μ/2·‖w − w_global‖². The reported loss stays the task loss.
+/// It claims SCAFFOLD's <c>c</c>: with the server control variate in the plan, every step is corrected by −η·(c − cᵢ)
+/// (<see cref="ScaffoldOptimizer"/>), and the change of the device's own cᵢ, which this trainer keeps across
+/// iterations, is reported as <c>delta_c/{name}</c>; cᵢ moves when the server counts the update (<see cref="ContributionCounted"/>). It claims FedNova's <c>report_local_steps</c>: it reports τ and
+/// <see cref="FedNovaCoefficient"/>'s a with the update.
 /// Training that diverges (a non-finite loss or weight) leaves the parameters as they were before it and reports a
 /// failure, as MindSpore's device client restores its model on a NaN loss.
 /// </remarks>
 public sealed class LearningTrainer : ITrainer
 {
     private const int EvaluationBatchSize = 64;
-    private static readonly string[] s_strategyFields = [StrategyFieldNames.ProximalMu];
+    private static readonly string[] s_strategyFields = [StrategyFieldNames.ProximalMu, StrategyFieldNames.ControlVariate, StrategyFieldNames.ReportLocalSteps];
 
     private readonly ModelPool _models;
     private readonly LabeledDataset _trainData;
     private readonly LabeledDataset? _testData;
     private readonly Random _random;
     private readonly ModelParameters _parameters;
+
+    // SCAFFOLD's cᵢ, kept across the iterations this device joins; null until its first counted SCAFFOLD update (cᵢ = 0).
+    private ModelParameters? _clientControl;
+
+    // cᵢ⁺ of the last training, which becomes cᵢ once the server counts that update (ContributionCounted).
+    private (int Iteration, ModelParameters Control)? _pendingClientControl;
 
     /// <summary>Creates a trainer that borrows its model from <paramref name="models"/>.</summary>
     /// <param name="models">The shared pool; the trainer starts from its initial parameters.</param>
@@ -116,6 +126,21 @@ public sealed class LearningTrainer : ITrainer
             optimizer = Proximal(optimizer, lease, plan, mu);
         }
 
+        ModelParameters? serverControl = ServerControl(plan);
+        ModelParameters? clientControl = null;
+        ModelParameters? start = null;
+        if (serverControl is not null)
+        {
+            clientControl = _clientControl ?? _parameters.ZerosLike();
+            start = plan.GlobalModel ?? _parameters.Clone();
+            optimizer = new ScaffoldOptimizer(
+                optimizer,
+                lease.Model.Parameters,
+                [.. serverControl.Tensors.Select(t => new ReadOnlyMemory<float>(t.Values))],
+                [.. clientControl.Tensors.Select(t => new ReadOnlyMemory<float>(t.Values))],
+                plan.LearningRate);
+        }
+
         var trainer = new Trainer(lease.Model, optimizer, plan.BatchSize);
         double lossSum = 0;
         int samples = 0;
@@ -147,7 +172,36 @@ public sealed class LearningTrainer : ITrainer
             lease.Model.Parameters[i].Value.ReadOnlySpan.CopyTo(_parameters[i].Values);
         }
 
-        return new LocalTrainingResult(true, lossSum / samples, samples);
+        // The trainer takes one optimizer step per batch of every epoch.
+        int steps = checked(plan.Epochs * ((_trainData.Count + plan.BatchSize - 1) / plan.BatchSize));
+        var scalars = new Dictionary<string, double>();
+        ModelParameters? deltas = null;
+        if (serverControl is not null)
+        {
+            deltas = UpdateClientControl(plan.Iteration, serverControl, clientControl!, start!, steps, plan.LearningRate);
+        }
+
+        if (plan.Strategy.Scalars.ContainsKey(StrategyFieldNames.ReportLocalSteps))
+        {
+            scalars[StrategyFieldNames.LocalSteps] = steps;
+            scalars[StrategyFieldNames.NormalizingCoefficient] = FedNovaCoefficient.Compute(steps, plan.Momentum);
+        }
+
+        return new LocalTrainingResult(true, lossSum / samples, samples)
+        {
+            Reported = scalars.Count == 0 && deltas is null ? StrategyParameters.None : new StrategyParameters(scalars, deltas),
+        };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>SCAFFOLD's cᵢ becomes the cᵢ⁺ computed when training for <paramref name="iteration"/>.</remarks>
+    public void ContributionCounted(int iteration)
+    {
+        if (_pendingClientControl is { } pending && pending.Iteration == iteration)
+        {
+            _clientControl = pending.Control;
+            _pendingClientControl = null;
+        }
     }
 
     /// <inheritdoc />
@@ -196,6 +250,48 @@ public sealed class LearningTrainer : ITrainer
         }
 
         return new ProximalOptimizer(optimizer, lease.Model.Parameters, [.. anchor.Tensors.Select(t => new ReadOnlyMemory<float>(t.Values))], (float)mu);
+    }
+
+    // c from the plan, in this model's order, or null when the plan is not SCAFFOLD's.
+    private ModelParameters? ServerControl(LocalTrainingPlan plan)
+    {
+        if (plan.Strategy.Tensors is not { } tensors || !tensors.Tensors.Any(t => t.Name.StartsWith(StrategyFieldNames.ControlVariate + "/", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        var control = new List<ParameterTensor>(_parameters.Count);
+        foreach (ParameterTensor parameter in _parameters.Tensors)
+        {
+            string name = StrategyFieldNames.TensorName(StrategyFieldNames.ControlVariate, parameter.Name);
+            if (!tensors.TryGet(name, out ParameterTensor? c) || !c.Shape.SequenceEqual(parameter.Shape))
+            {
+                throw new ArgumentException($"Iteration {plan.Iteration}'s plan carries SCAFFOLD's control variate but no tensor '{name}' of shape [{string.Join(", ", parameter.Shape.ToArray())}]; the server must send one 'c/<tensor name>' per model tensor.", nameof(plan));
+            }
+
+            control.Add(c);
+        }
+
+        return new ModelParameters(control);
+    }
+
+    // cᵢ⁺ waits for the server to count the update (ContributionCounted); returns Δcᵢ named for the upload.
+    private ModelParameters UpdateClientControl(int iteration, ModelParameters serverControl, ModelParameters clientControl, ModelParameters start, int steps, float learningRate)
+    {
+        var next = new List<ParameterTensor>(_parameters.Count);
+        var deltas = new List<ParameterTensor>(_parameters.Count);
+        for (int t = 0; t < _parameters.Count; t++)
+        {
+            ParameterTensor parameter = _parameters[t];
+            float[] nextValues = new float[parameter.Length];
+            float[] deltaValues = new float[parameter.Length];
+            ScaffoldOptimizer.UpdateClientControl(clientControl[t].Values, serverControl[t].Values, start[t].Values, parameter.Values, steps, learningRate, nextValues, deltaValues);
+            next.Add(new ParameterTensor(parameter.Name, [.. parameter.Shape], nextValues));
+            deltas.Add(new ParameterTensor(StrategyFieldNames.TensorName(StrategyFieldNames.ControlVariateDelta, parameter.Name), [.. parameter.Shape], deltaValues));
+        }
+
+        _pendingClientControl = (iteration, new ModelParameters(next));
+        return new ModelParameters(deltas);
     }
 
     private static void CheckSampleSize(ModelPool models, LabeledDataset data, string parameterName)

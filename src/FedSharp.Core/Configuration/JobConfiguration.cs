@@ -138,7 +138,7 @@ public sealed class JobConfiguration
         {
             Type = Aggregation.AggregationType,
             IidRate = (float)Aggregation.IidRate,
-            TotalClientNum = Aggregation.TotalClientNum,
+            TotalClientNum = Aggregation.TotalClientNum ?? 1,
         },
         Cipher = new CipherPublicParams
         {

@@ -31,9 +31,8 @@ internal static class UnbuiltFeatures
         new("server_mode", "hybrid and cloud training are not built yet, so the job would run plain cross-device rounds; use FEDERATED_LEARNING",
             c => c.ServerMode != ServerMode.FederatedLearning),
 
-        new("aggregation.aggregation_type", "only FedAvg and FedProx are built yet, and any other rule would silently run FedAvg; use FedAvg or FedProx",
-            c => c.Aggregation.AggregationType is not (AggregationType.FedAvg or AggregationType.FedProx)),
-        new("aggregation.total_client_num", "it is SCAFFOLD's divisor, and Scaffold is not built yet; remove the key"),
+        new("aggregation.aggregation_type", "FedCM is not built yet, and it would silently run FedAvg; use FedAvg, FedProx, Scaffold or FedNova",
+            c => c.Aggregation.AggregationType is not (AggregationType.FedAvg or AggregationType.FedProx or AggregationType.Scaffold or AggregationType.FedNova)),
 
         new("distributed_cache.type", Cluster),
         new("distributed_cache.address", Cluster),

@@ -18,7 +18,9 @@ public sealed class ClientUpdate
     /// <param name="dataSize">Number of training samples, the update's weight in FedAvg; 1 or more.</param>
     /// <param name="loss">Training loss the client reported, or null when it reported none.</param>
     /// <param name="accuracy">Accuracy the client measured on the received global model, or null.</param>
-    public ClientUpdate(string clientId, int iteration, ModelParameters parameters, int dataSize, float? loss = null, float? accuracy = null)
+    /// <param name="strategy">What the strategy asked the client to report besides its weights (SCAFFOLD's Δcᵢ, FedNova's
+    /// τᵢ and aᵢ), from <c>UpdateModelRequest.strategy</c>; null for none.</param>
+    public ClientUpdate(string clientId, int iteration, ModelParameters parameters, int dataSize, float? loss = null, float? accuracy = null, StrategyParameters? strategy = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -38,6 +40,7 @@ public sealed class ClientUpdate
         DataSize = dataSize;
         Loss = loss;
         Accuracy = accuracy;
+        Strategy = strategy ?? StrategyParameters.None;
     }
 
     /// <summary>The client's id (MindSpore's <c>fl_id</c>).</summary>
@@ -58,6 +61,9 @@ public sealed class ClientUpdate
     /// <summary>Accuracy the client measured on the global model it received, or null.</summary>
     public float? Accuracy { get; }
 
+    /// <summary>What the strategy asked the client to report besides its weights; <see cref="StrategyParameters.None"/> for FedAvg.</summary>
+    public StrategyParameters Strategy { get; }
+
     /// <summary>Bytes of tensor payload this update carries (4 per float32 value), without protocol framing.</summary>
-    public long PayloadBytes => Parameters.TotalLength * sizeof(float);
+    public long PayloadBytes => (Parameters.TotalLength + (Strategy.Tensors?.TotalLength ?? 0)) * sizeof(float);
 }

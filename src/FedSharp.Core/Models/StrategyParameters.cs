@@ -69,8 +69,19 @@ public sealed class StrategyParameters
     /// <param name="message">The message, or null for <see cref="None"/>.</param>
     /// <returns>The parameters.</returns>
     /// <exception cref="InvalidDataException">A scalar or tensor is malformed; the message names it.</exception>
-    public static StrategyParameters FromMessage(StrategyConfig? message)
+    public static StrategyParameters FromMessage(StrategyConfig? message) => FromMessage(message, "The plan");
+
+    /// <summary>
+    /// Reads a <c>strategy</c> message from a peer whose values are not trusted (a plan from a server, an update from
+    /// a device): every tensor's bytes must match its shape before anything is allocated, and every value must be finite.
+    /// </summary>
+    /// <param name="message">The message, or null for <see cref="None"/>.</param>
+    /// <param name="source">What carried it, for error messages: "The plan", "The update of client 'a'".</param>
+    /// <returns>The parameters.</returns>
+    /// <exception cref="InvalidDataException">A scalar or tensor is malformed; the message names it.</exception>
+    public static StrategyParameters FromMessage(StrategyConfig? message, string source)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
         if (message is null || (message.Scalars.Count == 0 && message.Tensors.Count == 0))
         {
             return None;
@@ -80,7 +91,7 @@ public sealed class StrategyParameters
         {
             if (string.IsNullOrWhiteSpace(name) || !double.IsFinite(value))
             {
-                throw new InvalidDataException($"The plan's strategy scalar '{name}' is {value}; names must not be empty and values must be finite.");
+                throw new InvalidDataException($"{source}'s strategy scalar '{name}' is {value}; names must not be empty and values must be finite.");
             }
         }
 
@@ -102,7 +113,7 @@ public sealed class StrategyParameters
 
                 if (string.IsNullOrEmpty(tensor.Name) || length < 0 || length * sizeof(float) != tensor.Data.Length)
                 {
-                    throw new InvalidDataException($"The plan's strategy tensor '{tensor.Name}' has shape [{string.Join(", ", tensor.Shape)}] but {tensor.Data.Length} bytes; each tensor needs a name and 4 bytes per element of its shape.");
+                    throw new InvalidDataException($"{source}'s strategy tensor '{tensor.Name}' has shape [{string.Join(", ", tensor.Shape)}] but {tensor.Data.Length} bytes; each tensor needs a name and 4 bytes per element of its shape.");
                 }
 
                 layout.Add(new ParameterTensor(tensor.Name, [.. tensor.Shape], new float[length]));
@@ -115,12 +126,12 @@ public sealed class StrategyParameters
             }
             catch (ArgumentException ex)
             {
-                throw new InvalidDataException($"The plan's strategy tensors are malformed: {ex.Message}", ex);
+                throw new InvalidDataException($"{source}'s strategy tensors are malformed: {ex.Message}", ex);
             }
 
             if (TensorCodec.DecodeInto(message.Tensors, decoded) is { } fault)
             {
-                throw new InvalidDataException($"The plan's strategy tensors are malformed: {fault.Message}");
+                throw new InvalidDataException($"{source}'s strategy tensors are malformed: {fault.Message}");
             }
 
             tensors = decoded;

@@ -112,6 +112,19 @@ public sealed partial class DeviceProtocolHandler
         try
         {
             problem ??= TensorCodec.DecodeInto(request.Tensors, parameters)?.Message;
+            StrategyParameters strategy = StrategyParameters.None;
+            if (problem is null && request.Strategy is not null)
+            {
+                try
+                {
+                    strategy = StrategyParameters.FromMessage(request.Strategy, "The update");
+                }
+                catch (InvalidDataException ex)
+                {
+                    problem = ex.Message;
+                }
+            }
+
             if (problem is not null)
             {
                 RoundState state = await _coordinator.GetStateAsync(cancellationToken);
@@ -127,7 +140,7 @@ public sealed partial class DeviceProtocolHandler
             // The wire carries the client's own weights, decoded and checked once above; the coordinator weighs them
             // by the data size the client declared at startFLJob.
             RoundReply reply = await _coordinator.UpdateDecodedModelAsync(
-                id, request.Iteration, parameters, request.UploadLoss, request.HasUploadAccuracy ? request.UploadAccuracy : null, cancellationToken);
+                id, request.Iteration, parameters, request.UploadLoss, request.HasUploadAccuracy ? request.UploadAccuracy : null, strategy, cancellationToken);
             reusable = true;
             DateTimeOffset now = _time.GetUtcNow();
             DateTimeOffset? next = reply.NextRequestTime;

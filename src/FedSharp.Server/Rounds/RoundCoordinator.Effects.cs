@@ -51,8 +51,12 @@ public sealed partial class RoundCoordinator
         // (an update from the wire carries none of its own).
         if (update.DataSize != accumulate.DataSize)
         {
-            update = new ClientUpdate(update.ClientId, update.Iteration, update.Parameters, accumulate.DataSize, update.Loss, update.Accuracy);
+            update = new ClientUpdate(update.ClientId, update.Iteration, update.Parameters, accumulate.DataSize, update.Loss, update.Accuracy, update.Strategy);
         }
+
+        // What the device reported besides its weights (SCAFFOLD's Δcᵢ, FedNova's aᵢ) joins the weighted sum here,
+        // as tensors after the model's, so every update store sums it without knowing the strategy.
+        update = _strategy.PrepareForAccumulation(update);
 
         // Counted before the add: once the add is in, the iteration may be aggregated and its traffic closed at once.
         IterationTraffic traffic = TrafficOf(update.Iteration);

@@ -182,7 +182,7 @@ public sealed partial class RoundCoordinator : IDisposable
         try
         {
             ModelParameters layout = _layout ?? (await CurrentModelAsync(cancellationToken)).Parameters;
-            string? problem = FindValueProblem(update, layout) ?? FindReportProblem(update);
+            string? problem = FindValueProblem(update, layout) ?? FindReportProblem(update) ?? FindStrategyProblem(update, layout);
             return await SubmitAsync(update, new UpdateModelRequested(update.ClientId, update.Iteration, update.DataSize), problem, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -195,14 +195,15 @@ public sealed partial class RoundCoordinator : IDisposable
     /// The protocol layer's updateModel: <paramref name="parameters"/> were decoded against the global model's layout
     /// and checked for non-finite values as they were read, so they are not scanned again, and the update's weight
     /// is the data size the client declared at startFLJob, taken from the state transition that accepts it.
+    /// <paramref name="strategy"/> holds the request's strategy fields, decoded and checked for shape and finiteness.
     /// </summary>
-    internal async Task<RoundReply> UpdateDecodedModelAsync(string clientId, int iteration, ModelParameters parameters, float? loss, float? accuracy, CancellationToken cancellationToken)
+    internal async Task<RoundReply> UpdateDecodedModelAsync(string clientId, int iteration, ModelParameters parameters, float? loss, float? accuracy, StrategyParameters strategy, CancellationToken cancellationToken)
     {
         try
         {
             // The weight 1 is a placeholder: AccumulateAsync folds the update in with the registration's data size.
-            var update = new ClientUpdate(clientId, iteration, parameters, 1, loss, accuracy);
-            return await SubmitAsync(update, new UpdateModelRequested(clientId, iteration, null), FindReportProblem(update), cancellationToken);
+            var update = new ClientUpdate(clientId, iteration, parameters, 1, loss, accuracy, strategy);
+            return await SubmitAsync(update, new UpdateModelRequested(clientId, iteration, null), FindReportProblem(update) ?? FindStrategyProblem(update, parameters), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -368,6 +369,21 @@ public sealed partial class RoundCoordinator : IDisposable
         }
 
         return null;
+    }
+
+    // What the device reported besides its weights must be what the strategy asks for: nothing, for FedAvg.
+    private string? FindStrategyProblem(ClientUpdate update, ModelParameters layout)
+    {
+        foreach (ParameterTensor tensor in update.Strategy.Tensors?.Tensors ?? [])
+        {
+            if (!WeightedAverage.AllFinite(tensor.Values))
+            {
+                return $"Update of client '{update.ClientId}' for iteration {update.Iteration} has NaN or infinite values in strategy tensor '{tensor.Name}'; the client's training diverged.";
+            }
+        }
+
+        string? problem = _strategy.CheckReportedFields(update, layout);
+        return problem is null ? null : $"Update of client '{update.ClientId}' for iteration {update.Iteration}: {problem}.";
     }
 
     private static string? FindReportProblem(ClientUpdate update)

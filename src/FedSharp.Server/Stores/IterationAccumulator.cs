@@ -66,7 +66,7 @@ internal sealed class IterationAccumulator
                     break;
                 default:
                     // The caller may reuse the update's buffers once it is acknowledged, so the buffer keeps a copy.
-                    _updates.Add(new ClientUpdate(update.ClientId, update.Iteration, update.Parameters.Clone(), update.DataSize, update.Loss, update.Accuracy));
+                    _updates.Add(new ClientUpdate(update.ClientId, update.Iteration, update.Parameters.Clone(), update.DataSize, update.Loss, update.Accuracy, update.Strategy));
                     break;
             }
 

@@ -57,6 +57,12 @@ public abstract class FedOpt : IStatefulStrategy
     public UpdateReview ReviewUpdate(ClientUpdate update, PublishedModel globalModel) => Inner.ReviewUpdate(update, globalModel);
 
     /// <inheritdoc />
+    public string? CheckReportedFields(ClientUpdate update, ModelParameters layout) => Inner.CheckReportedFields(update, layout);
+
+    /// <inheritdoc />
+    public ClientUpdate PrepareForAccumulation(ClientUpdate update) => Inner.PrepareForAccumulation(update);
+
+    /// <inheritdoc />
     public TrainingPlan ConfigureTraining(int iteration, PublishedModel globalModel) => Inner.ConfigureTraining(iteration, globalModel);
 
     /// <inheritdoc />

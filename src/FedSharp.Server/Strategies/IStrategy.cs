@@ -35,6 +35,32 @@ public interface IStrategy
     /// <returns>Accepted, or refused with the reason the device is told.</returns>
     UpdateReview ReviewUpdate(ClientUpdate update, PublishedModel globalModel) => UpdateReview.Accept;
 
+    /// <summary>
+    /// Checks what a device reported besides its weights (<c>UpdateModelRequest.strategy</c>: SCAFFOLD's Δcᵢ, FedNova's
+    /// τᵢ and aᵢ) against what this strategy asks for; runs before <see cref="ReviewUpdate"/> and the round rules, on
+    /// fields whose tensors are well formed and finite. Default: nothing may be reported, so a device that sends
+    /// fields this strategy would drop is told so instead of being averaged as if it had not.
+    /// </summary>
+    /// <param name="update">The update, with <see cref="ClientUpdate.Strategy"/> as received.</param>
+    /// <param name="layout">The global model's names and shapes.</param>
+    /// <returns>Null when the fields are what the strategy asks for; otherwise why not, naming the field and the fix.</returns>
+    string? CheckReportedFields(ClientUpdate update, ModelParameters layout)
+        => update.Strategy.IsEmpty
+            ? null
+            : $"the update carries strategy fields ({string.Join(", ", update.Strategy.Scalars.Keys.Concat(update.Strategy.Tensors?.Tensors.Select(t => t.Name) ?? []))}) but the {GetType().Name} strategy asks for none; send the weights alone";
+
+    /// <summary>
+    /// What the accumulator sums for an accepted update, called once its weight (the data size declared at startFLJob)
+    /// is set. A strategy that aggregates what devices report besides their weights appends it to the parameters, after
+    /// the model's tensors, as tensors whose names start with <see cref="ReservedTensorNames.Prefix"/>; every
+    /// <see cref="Stores.IUpdateStore"/> then sums them with the same weighted sum, and
+    /// <see cref="AggregateTraining"/> finds them after the model's tensors in <see cref="IterationAggregate.WeightedSum"/>.
+    /// Default: the update as it is.
+    /// </summary>
+    /// <param name="update">The accepted update, weighted by its data size.</param>
+    /// <returns>The update to add to the store.</returns>
+    ClientUpdate PrepareForAccumulation(ClientUpdate update) => update;
+
     /// <summary>What the participants of <paramref name="iteration"/> receive at startFLJob to train from.</summary>
     TrainingPlan ConfigureTraining(int iteration, PublishedModel globalModel);
 

@@ -14,6 +14,7 @@ public static class StrategyMapping
     /// <param name="configuration">The job; its keys have been validated and its refusals checked.</param>
     /// <returns>A new strategy, with fresh server-optimizer state.</returns>
     /// <exception cref="InvalidOperationException">The aggregation type is one this release refuses (<see cref="JobConfiguration.ThrowIfUnsupported"/> was skipped).</exception>
+    /// <exception cref="ConfigurationException">SCAFFOLD is chosen but <c>aggregation.total_client_num</c>, its N, is not set.</exception>
     public static IStrategy FromConfiguration(JobConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -21,9 +22,17 @@ public static class StrategyMapping
         {
             AggregationType.FedAvg => new FedAvg(),
             AggregationType.FedProx => new FedProx(configuration.Aggregation.IidRate),
+            AggregationType.Scaffold => new Scaffold(configuration.Aggregation.TotalClientNum ?? throw UnknownTotalClients()),
+            AggregationType.FedNova => new FedNova(),
             AggregationType other => throw new InvalidOperationException(
-                $"'aggregation.aggregation_type' is {other}, which this release does not build; call JobConfiguration.ThrowIfUnsupported before building the strategy, and use FedAvg or FedProx."),
+                $"'aggregation.aggregation_type' is {other}, which this release does not build; call JobConfiguration.ThrowIfUnsupported before building the strategy, and use FedAvg, FedProx, Scaffold or FedNova."),
         };
+
+        if (mean is Scaffold or FedNova && configuration.FedSharp.ServerOptimizer != ServerOptimizerKind.None)
+        {
+            throw new InvalidOperationException(
+                $"'fedsharp.server_optimizer' is {configuration.FedSharp.ServerOptimizer} with 'aggregation.aggregation_type' {configuration.Aggregation.AggregationType}, whose server step is its own; validate the configuration (JobConfiguration.Validate) before building the strategy.");
+        }
 
         FedSharpSection keys = configuration.FedSharp;
         var options = new ServerOptimizerOptions
@@ -44,4 +53,16 @@ public static class StrategyMapping
             _ => throw new InvalidOperationException($"'fedsharp.server_optimizer' is {keys.ServerOptimizer}, which has no strategy; this is a bug in {nameof(StrategyMapping)}."),
         };
     }
+
+    // SCAFFOLD divides the sum of the control-variate changes by every client of the federation, which only the
+    // operator knows: MindSpore's default of 1 would make c jump by the sum instead of |S|/N of the mean.
+    private static ConfigurationException UnknownTotalClients()
+        => new(
+            "<configuration>",
+            [new ConfigurationError(
+                "aggregation.total_client_num",
+                "<configuration>",
+                0,
+                0,
+                "'aggregation.total_client_num' is not set but 'aggregation.aggregation_type' is Scaffold, which divides the control variates' changes by the number of clients of the federation (N); set aggregation.total_client_num to that number.")]);
 }

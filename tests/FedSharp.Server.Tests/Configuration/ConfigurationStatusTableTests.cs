@@ -162,6 +162,8 @@ public sealed partial class ConfigurationStatusTableTests : IDisposable
         "enable_ssl" => [$"{key}={value}", "ssl.server_cert_path=server.pfx", "ssl.ca_cert_path=ca.pem"],
         "unsupervised.eval_type" => [$"{key}={value}", "unsupervised.cluster_client_num=1"],
         "aggregation.iid_rate" => [$"{key}={value}", "aggregation.aggregation_type=FedProx"],
+        "aggregation.total_client_num" => [$"{key}={value}", "aggregation.aggregation_type=Scaffold"],
+        "aggregation.aggregation_type" when value == "Scaffold" => [$"{key}={value}", "aggregation.total_client_num=10"],
         "fedsharp.sampling_target" => [$"{key}={value}", "fedsharp.client_sampling=random"],
         "fedsharp.server_learning_rate" or "fedsharp.server_momentum" => [$"{key}={value}", "fedsharp.server_optimizer=momentum"],
         "fedsharp.server_beta1" or "fedsharp.server_beta2" or "fedsharp.server_tau" => [$"{key}={value}", "fedsharp.server_optimizer=yogi"],

@@ -100,18 +100,69 @@ public sealed class StrategyKeysTests
         Assert.Equal("fedsharp.server_beta1", Assert.Single(error.Errors).KeyPath);
     }
 
-    [Theory]
-    [InlineData("Scaffold")]
-    [InlineData("FedNova")]
-    [InlineData("FedCM")]
-    public void FindUnsupported_UnbuiltAggregationType_StillRefusedNamingWhatIsBuilt(string type)
+    [Fact]
+    public void FindUnsupported_FedCm_StillRefusedNamingWhatIsBuilt()
     {
-        JobConfiguration configuration = JobConfiguration.Parse(Base, "job.yaml", [$"aggregation.aggregation_type={type}"]);
+        JobConfiguration configuration = JobConfiguration.Parse(Base, "job.yaml", ["aggregation.aggregation_type=FedCM"]);
 
         ConfigurationError refused = Assert.Single(configuration.FindUnsupported());
 
         Assert.Equal("aggregation.aggregation_type", refused.KeyPath);
-        Assert.Contains("use FedAvg or FedProx", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("use FedAvg, FedProx, Scaffold or FedNova", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromConfiguration_ScaffoldWithTotalClients_BuildsScaffoldWithN()
+    {
+        JobConfiguration configuration = JobConfiguration.Parse(Base, "job.yaml", ["aggregation.aggregation_type=Scaffold", "aggregation.total_client_num=10"]);
+
+        var scaffold = Assert.IsType<Scaffold>(StrategyMapping.FromConfiguration(configuration));
+
+        Assert.Empty(configuration.FindUnsupported());
+        Assert.Equal(10, scaffold.TotalClients);
+        Assert.Equal(10, configuration.ToFLPlan().Aggregation.TotalClientNum);
+    }
+
+    [Fact]
+    public void FromConfiguration_FedNova_BuildsFedNova()
+    {
+        JobConfiguration configuration = JobConfiguration.Parse(Base, "job.yaml", ["aggregation.aggregation_type=FedNova"]);
+
+        Assert.Empty(configuration.FindUnsupported());
+        Assert.IsType<FedNova>(StrategyMapping.FromConfiguration(configuration));
+    }
+
+    [Fact]
+    public void FromConfiguration_ScaffoldWithoutTotalClients_RefusedNamingTheKey()
+    {
+        JobConfiguration configuration = JobConfiguration.Parse(Base, "job.yaml", ["aggregation.aggregation_type=Scaffold"]);
+
+        var error = Assert.Throws<ConfigurationException>(() => StrategyMapping.FromConfiguration(configuration));
+
+        ConfigurationError named = Assert.Single(error.Errors);
+        Assert.Equal("aggregation.total_client_num", named.KeyPath);
+        Assert.Contains("set aggregation.total_client_num", named.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_TotalClientsWithoutScaffold_FailsNamingTheKey()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => JobConfiguration.Parse($"{Base}\naggregation:\n  total_client_num: 10\n", "job.yaml"));
+
+        ConfigurationError named = Assert.Single(error.Errors);
+        Assert.Equal("aggregation.total_client_num", named.KeyPath);
+        Assert.Contains("set aggregation_type: Scaffold", named.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Scaffold")]
+    [InlineData("FedNova")]
+    public void Load_ServerOptimizerOverScaffoldOrFedNova_FailsNamingTheKey(string type)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => JobConfiguration.Parse(Base, "job.yaml",
+            [$"aggregation.aggregation_type={type}", "aggregation.total_client_num=10", "fedsharp.server_optimizer=adam"]));
+
+        Assert.Contains(error.Errors, e => e.KeyPath == "fedsharp.server_optimizer" && e.Message.Contains("set server_optimizer: none", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -142,5 +193,15 @@ public sealed class StrategyKeysTests
         ConfigurationError named = Assert.Single(error.Errors);
         Assert.Equal("fedsharp.sampling_target", named.KeyPath);
         Assert.Contains("set it to at least 2", named.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_RobustRuleWithAServerOptimizer_FailsNamingTheOptimizer()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => JobConfiguration.Parse(Base, "job.yaml", ["fedsharp.robust_aggregation=median", "fedsharp.server_optimizer=adam"]));
+
+        ConfigurationError named = Assert.Single(error.Errors);
+        Assert.Equal("fedsharp.server_optimizer", named.KeyPath);
+        Assert.Contains("a server optimizer over a robust rule is not built yet", named.Message, StringComparison.Ordinal);
     }
 }

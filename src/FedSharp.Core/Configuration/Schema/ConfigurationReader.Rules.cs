@@ -57,8 +57,20 @@ internal sealed partial class ConfigurationReader
             RefuseWithout("aggregation.iid_rate", c, $"it is FedProx's μ and 'aggregation.aggregation_type' is {c.Aggregation.AggregationType}; set aggregation_type: FedProx or remove the key");
         }
 
+        AggregationType aggregation = c.Aggregation.AggregationType;
+        if (aggregation != AggregationType.Scaffold && c.Aggregation.TotalClientNum is not null && c.Aggregation.TotalClientNum != 1)
+        {
+            ReportAt("aggregation.total_client_num", $"'aggregation.total_client_num' is {c.Aggregation.TotalClientNum} but has no effect: it is SCAFFOLD's divisor and 'aggregation.aggregation_type' is {aggregation}; set aggregation_type: Scaffold or remove the key");
+        }
+
         ServerOptimizerKind optimizer = c.FedSharp.ServerOptimizer;
         string chosen = ConfigurationSchema.ByPath["fedsharp.server_optimizer"].Show(c);
+        if (optimizer != ServerOptimizerKind.None && aggregation is (AggregationType.Scaffold or AggregationType.FedNova))
+        {
+            // Both replace the server's step (SCAFFOLD moves c with the mean, FedNova rescales by τ_eff); a server
+            // optimizer on top would be a third algorithm that neither paper nor NIID-Bench measured.
+            ReportAt("fedsharp.server_optimizer", $"'fedsharp.server_optimizer' is {chosen} but 'aggregation.aggregation_type' is {aggregation}, whose server step is its own; set server_optimizer: none or use FedAvg or FedProx");
+        }
         if (optimizer == ServerOptimizerKind.None)
         {
             RefuseWithout("fedsharp.server_learning_rate", c, "'fedsharp.server_optimizer' is none, which takes the weighted mean as the next model; set server_optimizer to momentum, adam, yogi or adagrad, or remove the key");

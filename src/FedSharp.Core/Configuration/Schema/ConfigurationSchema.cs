@@ -72,7 +72,7 @@ internal static partial class ConfigurationSchema
             c => c.Aggregation.AggregationType,
             (c, v) => c.Aggregation.AggregationType = v),
         new RealKey("aggregation.iid_rate", 0, true, 1, true, c => c.Aggregation.IidRate, (c, v) => c.Aggregation.IidRate = v),
-        Count("aggregation.total_client_num", 1, int.MaxValue, c => c.Aggregation.TotalClientNum, (c, v) => c.Aggregation.TotalClientNum = v),
+        Count("aggregation.total_client_num", 1, int.MaxValue, c => c.Aggregation.TotalClientNum ?? 1, (c, v) => c.Aggregation.TotalClientNum = v),
 
         new TextKey(
             "distributed_cache.type", c => c.DistributedCache.Type, (c, v) => c.DistributedCache.Type = v,
