@@ -96,7 +96,7 @@ public sealed class RedisLeaderLease : ILeaderLease
         {
             return await _database.ScriptEvaluateAsync(script, keys, arguments).WaitAsync(cancellationToken);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             throw new RedisStoreException($"{action} the leader lease at '{_keys.Leader}' on Redis at {_addresses} failed ({ex.Message}); check that Redis is reachable and runs Lua scripts.", ex);
         }

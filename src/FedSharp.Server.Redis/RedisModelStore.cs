@@ -47,7 +47,7 @@ public sealed class RedisModelStore : IModelStore
         {
             fields = await _database.HashGetAsync(key, [s_iterationField, s_blobField]).WaitAsync(cancellationToken);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             throw new RedisStoreException($"Reading the model at '{key}' from Redis at {_addresses} failed ({ex.Message}); check that Redis is reachable.", ex);
         }
@@ -95,7 +95,7 @@ public sealed class RedisModelStore : IModelStore
             RedisResult written = await _database.ScriptEvaluateAsync(RedisScripts.PublishModel, [key], [model.Iteration, blob]).WaitAsync(cancellationToken);
             return (long)written == 1;
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             throw new RedisStoreException($"Publishing the model of iteration {model.Iteration} to '{key}' on Redis at {_addresses} failed ({ex.Message}); check that Redis is reachable and runs Lua scripts.", ex);
         }
