@@ -399,7 +399,7 @@ public sealed partial class RoundStateMachine
         public void Write(ClientRegistration written)
         {
             _writes.Add(written);
-            if (Registration is null ? false : Registration.ClientId == written.ClientId)
+            if (Registration?.ClientId == written.ClientId)
             {
                 Registration = written;
             }
